@@ -1,0 +1,124 @@
+"""Writing events: COPY into the partitioned table on PostgreSQL, bulk insert elsewhere.
+
+Idempotency key: (actor_id, client_event_id). The fast path reads which keys already exist and
+COPYs the rest; if a concurrent replay wins the race, the unique index refuses the COPY and the
+batch goes through a staging table with INSERT ... ON CONFLICT DO NOTHING instead.
+"""
+
+from collections.abc import Sequence
+
+import msgspec
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from platform_core.interactions.contracts import EventRow
+from platform_core.models import InteractionEvent
+
+TABLE = InteractionEvent._meta.db_table
+COLUMNS = (
+    "occurred_at", "received_at", "actor_id", "verb", "object_type", "object_id", "sponsor_id",
+    "campaign_id", "value", "context", "client_event_id", "source",
+)
+_COLUMN_LIST = ", ".join(COLUMNS)
+_encode_json = msgspec.json.encode
+
+
+def store_events(rows: Sequence[EventRow]) -> tuple[int, int]:
+    """Store rows exactly once. Returns (stored, duplicates). Safe to call again with the same rows."""
+    if not rows:
+        return 0, 0
+    unique_rows: dict[tuple[int, str], EventRow] = {}
+    for row in rows:
+        unique_rows.setdefault((row.actor_id, row.client_event_id), row)
+    with transaction.atomic():
+        existing = _existing_keys(unique_rows.keys())
+        fresh = [row for key, row in unique_rows.items() if key not in existing]
+        stored = _write(fresh)
+    return stored, len(rows) - stored
+
+
+def _existing_keys(keys) -> set[tuple[int, str]]:
+    by_actor: dict[int, list[str]] = {}
+    for actor_id, client_event_id in keys:
+        by_actor.setdefault(actor_id, []).append(client_event_id)
+    found: set[tuple[int, str]] = set()
+    with connection.cursor() as cursor:
+        for actor_id, client_ids in by_actor.items():
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT client_event_id FROM {TABLE} WHERE actor_id = %s AND client_event_id = ANY(%s)",
+                    [actor_id, client_ids],
+                )
+                found.update((actor_id, client_id) for (client_id,) in cursor.fetchall())
+            else:
+                for start in range(0, len(client_ids), 500):
+                    chunk = client_ids[start : start + 500]
+                    placeholders = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(
+                        f"SELECT client_event_id FROM {TABLE} WHERE actor_id = %s AND client_event_id IN ({placeholders})",
+                        [actor_id, *chunk],
+                    )
+                    found.update((actor_id, client_id) for (client_id,) in cursor.fetchall())
+    return found
+
+
+def _write(rows: list[EventRow]) -> int:
+    if not rows:
+        return 0
+    received_at = timezone.now()
+    if connection.vendor != "postgresql":
+        # SQLite serialises writers, so the keys read above cannot have changed since.
+        InteractionEvent.objects.with_scopes_disabled().bulk_create([_as_model(row, received_at) for row in rows], batch_size=500)
+        return len(rows)
+    try:
+        with transaction.atomic():
+            _copy(TABLE, rows, received_at)
+        return len(rows)
+    except IntegrityError:
+        return _insert_via_staging(rows, received_at)
+
+
+def _copy(table: str, rows: list[EventRow], received_at) -> None:
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({_COLUMN_LIST}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    (
+                        row.occurred_at, received_at, row.actor_id, row.verb, row.object_type, row.object_id,
+                        row.sponsor_id, row.campaign_id, row.value, _encode_json(row.context).decode(),
+                        row.client_event_id, row.source,
+                    )
+                )
+
+
+def _insert_via_staging(rows: list[EventRow], received_at) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS interaction_staging "
+            f"(LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        _copy("interaction_staging", rows, received_at)
+        cursor.execute(
+            f"INSERT INTO {TABLE} ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} FROM interaction_staging "
+            "ON CONFLICT DO NOTHING"
+        )
+        stored = cursor.rowcount
+        cursor.execute("DELETE FROM interaction_staging")
+    return stored
+
+
+def _as_model(row: EventRow, received_at) -> InteractionEvent:
+    return InteractionEvent(
+        occurred_at=row.occurred_at,
+        received_at=received_at,
+        actor_id=row.actor_id,
+        verb=row.verb,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        sponsor_id=row.sponsor_id,
+        campaign_id=row.campaign_id,
+        value=row.value,
+        context=row.context,
+        client_event_id=row.client_event_id,
+        source=row.source,
+    )

@@ -1,0 +1,42 @@
+from .accounts import OneTimeCode, RoleAssignment, User
+from .adverse_events import AdverseEventReport
+from .audit import AuditEntry
+from .consent import Consent, ConsentDocument, ConsentEvent, ConsentPurpose
+from .doctors import (
+    Department,
+    DoctorProfile,
+    Hospital,
+    HospitalLevel,
+    ProfessionalTitle,
+    VerificationRequest,
+    VerificationStatus,
+)
+from .interactions import InteractionEvent
+from .privacy import DataRequest
+from .sponsors import PrescribingInformation, Product, RepRegistration, Sponsor, TherapeuticArea
+
+__all__ = [
+    "AdverseEventReport",
+    "AuditEntry",
+    "Consent",
+    "ConsentDocument",
+    "ConsentEvent",
+    "ConsentPurpose",
+    "DataRequest",
+    "Department",
+    "DoctorProfile",
+    "Hospital",
+    "HospitalLevel",
+    "InteractionEvent",
+    "OneTimeCode",
+    "PrescribingInformation",
+    "ProfessionalTitle",
+    "Product",
+    "RepRegistration",
+    "RoleAssignment",
+    "Sponsor",
+    "TherapeuticArea",
+    "User",
+    "VerificationRequest",
+    "VerificationStatus",
+]

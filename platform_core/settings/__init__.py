@@ -1,0 +1,1 @@
+"""Settings: `base` carries the embedded defaults; `test` and `production` adjust it."""

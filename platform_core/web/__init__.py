@@ -1,0 +1,1 @@
+"""Server-rendered pages (templates + HTMX) of the shared domain."""

@@ -1,0 +1,1 @@
+"""See DESIGN.md for what this app will hold; its issue fills it."""

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/demo and scripts/test. Sourced, never run directly.
 # Everything here is idempotent: calling a helper twice does no harm.
 

@@ -291,3 +291,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Beat: periodic maintenance (django-celery-beat stores it; these entries are synced at start).
+CELERY_BEAT_SCHEDULE = {
+    "interaction-partitions-ensure": {
+        "task": "platform_core.tasks.interaction_partitions_ensure_task",
+        "schedule": 6 * 60 * 60,
+    },
+    "audit-chain-verify": {"task": "platform_core.tasks.audit_chain_verify_task", "schedule": 24 * 60 * 60},
+}

@@ -19,3 +19,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Behind nginx the client address arrives in X-Forwarded-For; the login lockout (username + IP)
+# must key on it, trusting exactly the configured number of proxies.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

@@ -187,9 +187,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Xinglin (杏林) platform API. Errors share one JSON shape: {\"error\": {\"code\", \"message\", \"details\"}}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "tokenAuth": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token <key>"},
+            "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+        }
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["platform_core.api.schema_hooks.only_platform_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "platform_core.interactions.schema.add_batch_endpoint",

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from platform_core.services.accounts import user_find_by_login
@@ -13,7 +14,7 @@ class EmailOrMobileBackend(ModelBackend):
         user = user_find_by_login(identifier)
         if user is None:
             # Same work as a real check, so timing does not tell whether the account exists.
-            self.user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from platform_core.exceptions import NotFound
 from platform_core.models import (
     AdverseEventReport,
+    AuditEntry,
     Consent,
     ConsentEvent,
     ConsentPurpose,
@@ -131,3 +132,10 @@ def user_interactions_for(*, user) -> QuerySet[InteractionEvent]:
 def sponsor_team_for(*, actor) -> QuerySet[User]:
     """The people of the actor's sponsor (managers see their team)."""
     return User.objects.filter(sponsor_id__in=sponsor_scope_of(actor)).prefetch_related("role_assignments")
+
+
+def audit_entries_for(*, actor) -> QuerySet[AuditEntry]:
+    """Newest audit entries first, for holders of `audit.view`; nobody else sees any."""
+    if not has_capability(actor, "audit.view"):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.order_by("-id")

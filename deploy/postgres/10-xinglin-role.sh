@@ -8,3 +8,5 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
 CREATE ROLE xinglin LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'pw';
 CREATE DATABASE xinglin OWNER xinglin;
 SQL
+# The append-only audit table's owner role and sealing function (see append_only.sql).
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname xinglin -f /xinglin/append_only.sql

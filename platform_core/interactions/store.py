@@ -68,10 +68,16 @@ def _write(rows: list[EventRow]) -> int:
     received_at = timezone.now()
     if connection.vendor != "postgresql":
         # SQLite serialises writers, so the keys read above cannot have changed since.
-        InteractionEvent.objects.with_scopes_disabled().bulk_create([_as_model(row, received_at) for row in rows], batch_size=500)
+        placeholders = ", ".join(["%s"] * len(COLUMNS))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} ({_COLUMN_LIST}) VALUES ({placeholders})",
+                [_as_tuple(row, received_at) for row in rows],
+            )
         return len(rows)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), connection.wrap_database_errors:
+            # COPY runs on the raw psycopg cursor: wrap so a unique violation is an IntegrityError.
             _copy(TABLE, rows, received_at)
         return len(rows)
     except IntegrityError:
@@ -82,13 +88,7 @@ def _copy(table: str, rows: list[EventRow], received_at) -> None:
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({_COLUMN_LIST}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(
-                    (
-                        row.occurred_at, received_at, row.actor_id, row.verb, row.object_type, row.object_id,
-                        row.sponsor_id, row.campaign_id, row.value, _encode_json(row.context).decode(),
-                        row.client_event_id, row.source,
-                    )
-                )
+                copy.write_row(_as_tuple(row, received_at))
 
 
 def _insert_via_staging(rows: list[EventRow], received_at) -> int:
@@ -107,18 +107,8 @@ def _insert_via_staging(rows: list[EventRow], received_at) -> int:
     return stored
 
 
-def _as_model(row: EventRow, received_at) -> InteractionEvent:
-    return InteractionEvent(
-        occurred_at=row.occurred_at,
-        received_at=received_at,
-        actor_id=row.actor_id,
-        verb=row.verb,
-        object_type=row.object_type,
-        object_id=row.object_id,
-        sponsor_id=row.sponsor_id,
-        campaign_id=row.campaign_id,
-        value=row.value,
-        context=row.context,
-        client_event_id=row.client_event_id,
-        source=row.source,
+def _as_tuple(row: EventRow, received_at) -> tuple:
+    return (
+        row.occurred_at, received_at, row.actor_id, row.verb, row.object_type, row.object_id, row.sponsor_id,
+        row.campaign_id, row.value, _encode_json(row.context).decode(), row.client_event_id, row.source,
     )

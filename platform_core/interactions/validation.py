@@ -66,7 +66,14 @@ def _check_fields(event: EventIn, *, actor_id: int, earliest: datetime, latest: 
         errors["actor_id"] = "must be the authenticated user (or omitted)"
     if event.value is not None and not (0 <= event.value < 1e9):
         errors["value"] = "must be between 0 and 1e9"
-    if len(_encode(event.context)) > MAX_CONTEXT_BYTES:
+    for name, text in (("client_event_id", event.client_event_id), ("verb", event.verb),
+                       ("object_type", event.object_type), ("object_id", object_id)):
+        if "\x00" in text:
+            errors[name] = "must not contain NUL characters"
+    encoded_context = _encode(event.context)
+    if b"\\u0000" in encoded_context:
+        errors["context"] = "must not contain NUL characters"
+    elif len(encoded_context) > MAX_CONTEXT_BYTES:
         errors["context"] = f"must encode to at most {MAX_CONTEXT_BYTES} bytes"
     return errors
 

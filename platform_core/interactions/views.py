@@ -10,7 +10,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from platform_core.interactions import ingest_client_batch
@@ -46,8 +45,11 @@ def _authenticate(request):
 
 
 @csrf_exempt
-@require_POST
 def batch_ingest(request):
+    if request.method != "POST":
+        response = _error(405, "method_not_allowed", f"Method {request.method} not allowed: POST a batch.")
+        response["Allow"] = "POST"
+        return response
     user, failure = _authenticate(request)
     if failure is not None:
         return failure

@@ -113,6 +113,11 @@ def create_storage(apps, schema_editor):
                     f"platform_core_interactionevent FOR VALUES FROM ('{start}') TO ('{end}')"
                 )
             cursor.execute(PG_AUDIT)
+            # Where the database administrator installed deploy/postgres/append_only.sql, hand the
+            # audit table to a role the application is not a member of (SELECT/INSERT only).
+            cursor.execute("SELECT to_regprocedure('xinglin_admin.seal_append_only_tables()') IS NOT NULL")
+            if cursor.fetchone()[0]:
+                cursor.execute("SELECT xinglin_admin.seal_append_only_tables()")
     else:
         schema_editor.create_model(apps.get_model("platform_core", "InteractionEvent"))
         with connection.cursor() as cursor:

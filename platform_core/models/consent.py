@@ -61,6 +61,12 @@ class Consent(models.Model):
         ]
         indexes = [models.Index(fields=["sponsor", "purpose", "granted"])]
 
+    def __str__(self) -> str:
+        parts = [str(self.user), self.get_purpose_display()]
+        if self.sponsor_id:
+            parts.append(str(self.sponsor))
+        return " · ".join(parts)
+
 
 class ConsentEvent(models.Model):
     """Append-only history of consents given and withdrawn (what a person can inspect)."""

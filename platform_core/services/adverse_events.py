@@ -20,8 +20,9 @@ from platform_core.services.audit import audit_record
 
 
 def next_business_day(moment: datetime) -> datetime:
-    """Same time on the next working day (Mon–Fri). Public holidays: see docs/compliance.md."""
-    due = moment + timedelta(days=1)
+    """Same local time on the next working day (Mon–Fri, platform time zone). Holidays: docs/compliance.md."""
+    local = timezone.localtime(moment)
+    due = local + timedelta(days=1)
     while due.weekday() >= 5:
         due += timedelta(days=1)
     return due

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from platform_core.exceptions import ValidationFailed
 from platform_core.models import AuditEntry
@@ -64,7 +65,8 @@ def audit_record(
 ) -> AuditEntry:
     """Append one audit entry. Call inside the transaction of the change it records."""
     if action.startswith(REASON_REQUIRED_PREFIXES) and not reason.strip():
-        raise ValidationFailed(f"a reason is required for {action}", details={"reason": "required"})
+        raise ValidationFailed(_("A reason is required for this change (%(action)s).") % {"action": action},
+                               details={"reason": "required"})
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk
@@ -75,6 +77,7 @@ def audit_record(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
         last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        stored_before, stored_after = _as_stored(_jsonable(before), _jsonable(after))
         entry = AuditEntry(
             occurred_at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
@@ -85,8 +88,8 @@ def audit_record(
             object_id=str(object_id),
             object_repr=str(target)[:200] if target is not None else "",
             sponsor_id=sponsor_id,
-            before=_jsonable(before),
-            after=_jsonable(after),
+            before=stored_before,
+            after=stored_after,
             reason=reason,
             request_id=current_request_id.get(),
             prev_hash=last or GENESIS_HASH,
@@ -96,8 +99,27 @@ def audit_record(
     return entry
 
 
-def _jsonable(value):
-    return None if value is None else json.loads(_canonical(value))
+def _jsonable(value) -> str | None:
+    """JSON text of a before/after value; NaN and infinities are refused (the database would be)."""
+    if value is None:
+        return None
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError as error:
+        raise ValidationFailed(_("Audit values must be finite numbers."), details={"values": str(error)}) from error
+
+
+def _as_stored(before: str | None, after: str | None) -> tuple:
+    """The values as the database will give them back, so that the hash verifies later.
+
+    PostgreSQL's jsonb normalises numbers (1e16 → 10000000000000000, -0.0 → 0) and key order;
+    asking the database itself is the only exact way to hash what it stores.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::jsonb::text, %s::jsonb::text", [before, after])
+            before, after = cursor.fetchone()
+    return tuple(None if text is None else json.loads(text) for text in (before, after))
 
 
 def audit_chain_verify(*, batch_size: int = 5000) -> tuple[int, AuditEntry | None, str]:

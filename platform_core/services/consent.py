@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from platform_core.exceptions import NotFound, ValidationFailed
 from platform_core.interactions import record_event
@@ -49,7 +50,7 @@ def _default_document(purpose: str) -> ConsentDocument:
 def consent_set(*, user, document: ConsentDocument, sponsor: Sponsor | None, granted: bool, channel: str = "web") -> Consent:
     """Give or withdraw one consent; audited, recorded, effective immediately. Idempotent on no change."""
     if document.purpose in SPONSOR_PURPOSES and sponsor is None:
-        raise ValidationFailed("this consent names a sponsor", details={"sponsor": "required"})
+        raise ValidationFailed(_("Choose the sponsor this consent is for."), details={"sponsor": "required"})
     if document.purpose not in SPONSOR_PURPOSES:
         sponsor = None
     now = timezone.now()
@@ -85,7 +86,7 @@ def consent_give(*, user, purpose: str, sponsor_id: int | None = None) -> Consen
 def consent_withdraw(*, user, purpose: str, sponsor_id: int | None = None) -> Consent:
     if purpose == ConsentPurpose.PLATFORM_TERMS:
         raise ValidationFailed(
-            "The platform terms cannot be withdrawn while the account exists: request deletion of your account instead.",
+            _("The platform terms cannot be withdrawn while the account exists: request deletion of your account instead."),
             details={"purpose": "platform_terms"},
         )
     existing = Consent.objects.filter(user=user, purpose=purpose, sponsor_id=sponsor_id).select_related("document").first()
@@ -98,5 +99,5 @@ def _sponsor(sponsor_id: int | None) -> Sponsor | None:
         return None
     sponsor = Sponsor.objects.filter(pk=sponsor_id, is_active=True).first()
     if sponsor is None:
-        raise NotFound("no such sponsor")
+        raise NotFound(_("No such sponsor."))
     return sponsor

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,12 +66,16 @@ def one_time_code_verify(*, login: str, code: str):
         invalid = ValidationFailed(_("The code is wrong or has expired."), details={"code": "invalid"})
         if candidate is None or candidate.attempts >= settings.ONE_TIME_CODE_MAX_ATTEMPTS:
             raise invalid
-        if not hmac.compare_digest(candidate.code_hash, _hash(code.strip(), target_index)):
-            candidate.attempts += 1
-            candidate.save(update_fields=["attempts"])
-            raise invalid
-        candidate.used_at = timezone.now()
-        candidate.save(update_fields=["used_at"])
+        matches = hmac.compare_digest(candidate.code_hash, _hash(code.strip(), target_index))
+        if matches:
+            candidate.used_at = timezone.now()
+            candidate.save(update_fields=["used_at"])
+        else:
+            # Counted inside the transaction and committed before the error is raised below,
+            # so wrong guesses really use up the code's attempts.
+            OneTimeCode.objects.filter(pk=candidate.pk).update(attempts=F("attempts") + 1)
+    if not matches:
+        raise invalid
     user = user_find_by_login(value)
     if user is None or not user.is_active:
         raise ValidationFailed(_("The code is wrong or has expired."), details={"code": "invalid"})

@@ -102,7 +102,9 @@ def account_erase(*, data_request_id: int) -> DataRequest:
             return request
         user = request.user
         if user is not None:
+            evidence = [item.evidence for item in VerificationRequest.objects.filter(doctor=user) if item.evidence]
             VerificationRequest.objects.filter(doctor=user).delete()
+            transaction.on_commit(lambda: [file.storage.delete(file.name) for file in evidence])
             Consent.objects.filter(user=user).update(granted=False, updated_at=timezone.now())
             DoctorProfile.objects.filter(user=user).update(licence_number="", licence_index=None, specialty="")
             user.email = None

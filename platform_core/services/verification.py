@@ -1,6 +1,6 @@
 """HCP verification: a doctor submits credentials; a verifier approves or rejects with a reason."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,7 +69,7 @@ def verification_submit(
         raise ValidationFailed(_("Please correct the errors below."), details=errors)
     with transaction.atomic():
         profile = DoctorProfile.objects.select_for_update().get(user=doctor)
-        if profile.verification_status == VerificationStatus.PENDING:
+        if VerificationRequest.objects.filter(doctor=doctor, status=VerificationRequest.Status.PENDING).exists():
             raise Conflict(_("Your previous submission is still being reviewed."))
         request = VerificationRequest(
             doctor=doctor, hospital_name=hospital_name.strip(), hospital_level=hospital_level, province=province.strip(),
@@ -78,10 +78,13 @@ def verification_submit(
         request.evidence.save(clean_evidence.name, clean_evidence, save=False)
         request.save()
         before = {"verification_status": profile.verification_status}
-        profile.verification_status = VerificationStatus.PENDING
-        profile.save(update_fields=["verification_status"])
+        # A verified doctor updating credentials (new hospital, promotion) stays verified on the
+        # old ones until the reviewer decides; everyone else waits in "pending".
+        if profile.verification_status != VerificationStatus.VERIFIED:
+            profile.verification_status = VerificationStatus.PENDING
+            profile.save(update_fields=["verification_status"])
         audit_record(actor=doctor, action="verification.request.submitted", target=request, before=before,
-                     after={"verification_status": VerificationStatus.PENDING, "hospital": request.hospital_name,
+                     after={"verification_status": profile.verification_status, "hospital": request.hospital_name,
                             "department": department, "title": title})
         record_event(actor=doctor, verb="verification.submitted", target=request, object_type="verification_request",
                      client_event_id=f"verification-submitted:{request.pk}")
@@ -105,6 +108,12 @@ def verification_decide(*, reviewer, request_id: int, approve: bool, reason: str
         if request.doctor_id == reviewer.pk:
             raise ValidationFailed(_("You cannot review your own verification."))
         profile = DoctorProfile.objects.select_for_update().get(user_id=request.doctor_id)
+        licence_index = blind_index(request.licence_number, purpose="licence")
+        if approve and DoctorProfile.objects.filter(licence_index=licence_index).exclude(pk=profile.pk).exists():
+            raise Conflict(
+                _("This licence number is already verified for another account: reject this request with a reason."),
+                details={"licence_number": "taken"},
+            )
         before = {"verification_status": profile.verification_status}
         request.status = VerificationRequest.Status.APPROVED if approve else VerificationRequest.Status.REJECTED
         request.reviewer = reviewer
@@ -121,12 +130,19 @@ def verification_decide(*, reviewer, request_id: int, approve: bool, reason: str
             profile.title = request.title
             profile.specialty = request.specialty
             profile.licence_number = request.licence_number
-            profile.licence_index = blind_index(request.licence_number, purpose="licence")
+            profile.licence_index = licence_index
             profile.verification_status = VerificationStatus.VERIFIED
             profile.verified_at = now
-        else:
+        elif profile.verification_status != VerificationStatus.VERIFIED:
+            # A rejected update of a verified doctor's credentials leaves the verified ones in force.
             profile.verification_status = VerificationStatus.REJECTED
-        profile.save()
+        try:
+            with transaction.atomic():
+                profile.save()
+        except IntegrityError:
+            # Two pending requests raced for the same licence: the first approval won.
+            raise Conflict(_("This licence number is already verified for another account."),
+                           details={"licence_number": "taken"})
         audit_record(actor=reviewer, action="verification.request." + ("approved" if approve else "rejected"),
                      target=request, before=before, after={"verification_status": profile.verification_status},
                      reason=reason)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.views import LogoutView as DjangoLogoutView
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -119,6 +120,14 @@ def lockout_response(request, credentials=None, *args, **kwargs):
     the page needs neither.
     """
     seconds = int(settings.AXES_COOLOFF_TIME * 3600)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"code": "locked_out", "message": _("Too many failed logins. Try again in %(minutes)d minutes.")
+                       % {"minutes": seconds // 60}, "details": {"retry_after_seconds": seconds}}},
+            status=429,
+        )
+        response["Retry-After"] = str(seconds)
+        return response
     response = render(request, "platform_core/auth/locked_out.html", {"minutes": seconds // 60}, status=429)
     response["Retry-After"] = str(seconds)
     return response

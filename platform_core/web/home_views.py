@@ -16,7 +16,7 @@ from platform_core.models import (
 )
 from platform_core.permissions import CapabilityRequiredMixin, has_capability
 from platform_core.web.common import role_homes_of
-from platform_core.web.review_views import latest_audit_entries, with_readable_changes
+from platform_core.web.review_views import with_readable_changes
 
 
 def home(request):
@@ -160,7 +160,7 @@ class AdminHomeView(RoleHomeView):
         return {
             **super().get_context_data(**kwargs),
             "count_pending": pending.count(),
-            "audit_entries": with_readable_changes(latest_audit_entries(actor=user)[:10]),
+            "audit_entries": with_readable_changes(selectors.audit_entries_for(actor=user)[:10]),
         }
 
 

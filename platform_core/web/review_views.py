@@ -23,14 +23,6 @@ from platform_core.web.forms import VerificationDecisionForm
 PAGE_SIZE = 50
 
 
-def latest_audit_entries(*, actor) -> QuerySet[AuditEntry]:
-    """Newest audit entries first, for holders of `audit.view` (nobody else sees any)."""
-    # TODO(selectors): belongs in platform_core.selectors as `audit_entries_for(actor=)`.
-    if not has_capability(actor, "audit.view"):
-        return AuditEntry.objects.none()
-    return AuditEntry.objects.order_by("-id")
-
-
 def with_readable_changes(entries) -> list[AuditEntry]:
     """Give each entry `before_text` / `after_text`: its JSON as people read it (Chinese unescaped)."""
     entries = list(entries)
@@ -126,7 +118,7 @@ class AuditLogView(CapabilityRequiredMixin, TemplateView):
     template_name = "platform_core/review/audit_log.html"
 
     def get_context_data(self, **kwargs):
-        entries = latest_audit_entries(actor=self.request.user)
+        entries = selectors.audit_entries_for(actor=self.request.user)
         action = self.request.GET.get("action", "").strip()
         if action:
             entries = entries.filter(action__startswith=action)

@@ -25,7 +25,11 @@ class ConsentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(DoctorFactory, verified=True)
     purpose = ConsentPurpose.SPONSOR_DATA_SHARING
-    sponsor = None
+    sponsor = factory.Maybe(
+        factory.LazyAttribute(lambda consent: consent.purpose != ConsentPurpose.PLATFORM_TERMS),
+        yes_declaration=factory.SubFactory("tests.factories.sponsors.SponsorFactory"),
+        no_declaration=None,
+    )
     document = factory.SubFactory(ConsentDocumentFactory, purpose=factory.SelfAttribute("..purpose"))
     granted = True
     updated_at = factory.LazyFunction(timezone.now)

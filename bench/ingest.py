@@ -626,7 +626,6 @@ class CopyResult:
 
 def copy_baseline(url: str, table: str, columns: tuple[str, ...]) -> CopyResult:
     """Read back the rows the API stored, TRUNCATE, and time one server-side COPY of them."""
-    import psycopg
 
     column_list = ", ".join(columns)
     with _connect(url) as conn:

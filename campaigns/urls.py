@@ -5,5 +5,12 @@ from platform_core.web.coming_soon import ComingSoonView
 
 app_name = "campaigns"
 urlpatterns = [
-    path("", ComingSoonView.as_view(title=_("Campaigns"), description=_("Webinars, surveys and dashboards arrive with the campaigns release.")), name="index"),
+    path(
+        "",
+        ComingSoonView.as_view(
+            title=_("Campaigns"),
+            description=_("Webinars, surveys and dashboards arrive with the campaigns release."),
+        ),
+        name="index",
+    ),
 ]

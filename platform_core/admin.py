@@ -201,7 +201,14 @@ class DataRequestAdmin(ReadOnlyAdmin):
 @admin.register(AdverseEventReport)
 class AdverseEventReportAdmin(admin.ModelAdmin):
     list_display = (
-        "__str__", "source_type", "sponsor", "product", "seriousness", "status", "received_at", "forward_due_at",
+        "__str__",
+        "source_type",
+        "sponsor",
+        "product",
+        "seriousness",
+        "status",
+        "received_at",
+        "forward_due_at",
     )
     list_filter = ("status", "seriousness", "sponsor")
     list_select_related = ("sponsor", "product")

@@ -40,8 +40,10 @@ class StaffScopesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(self.ADMIN_PREFIXES) and request.user.is_authenticated and (
-            request.user.is_superuser or has_capability(request.user, "roles.manage")
+        if (
+            request.path.startswith(self.ADMIN_PREFIXES)
+            and request.user.is_authenticated
+            and (request.user.is_superuser or has_capability(request.user, "roles.manage"))
         ):
             with scopes_disabled():
                 return self.get_response(request)

@@ -84,9 +84,11 @@ def _has_active_registration(user) -> bool:
 
     if user.sponsor_id is None:
         return False
-    return RepRegistration.objects.with_scope(sponsor=user.sponsor_id).filter(
-        rep=user, status=RepRegistration.Status.ACTIVE
-    ).exists()
+    return (
+        RepRegistration.objects.with_scope(sponsor=user.sponsor_id)
+        .filter(rep=user, status=RepRegistration.Status.ACTIVE)
+        .exists()
+    )
 
 
 class CapabilityRequiredMixin(AccessMixin):

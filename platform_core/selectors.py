@@ -59,8 +59,9 @@ def consenting_doctor_ids(*, sponsor_id: int, purpose: str = ConsentPurpose.SPON
 def consent_overview_for(*, user) -> list[dict]:
     """Every consent the person can give or withdraw, with its current state."""
     current = {(c.purpose, c.sponsor_id): c for c in Consent.objects.filter(user=user).select_related("document")}
-    rows = [{"purpose": ConsentPurpose.PLATFORM_TERMS, "sponsor": None,
-             "consent": current.get((ConsentPurpose.PLATFORM_TERMS, None))}]
+    rows = [
+        {"purpose": ConsentPurpose.PLATFORM_TERMS, "sponsor": None, "consent": current.get((ConsentPurpose.PLATFORM_TERMS, None))}
+    ]
     for sponsor in sponsor_list_public():
         for purpose in (ConsentPurpose.SPONSOR_CONTACT, ConsentPurpose.SPONSOR_DATA_SHARING):
             rows.append({"purpose": purpose, "sponsor": sponsor, "consent": current.get((purpose, sponsor.pk))})
@@ -84,7 +85,8 @@ def doctor_engagement_for_sponsor(*, actor, doctor_id: int) -> QuerySet[Interact
         user_id=OuterRef("actor_id"), sponsor_id=sponsor_id, purpose=ConsentPurpose.SPONSOR_DATA_SHARING, granted=True
     )
     return (
-        InteractionEvent.objects.with_scope(sponsor=sponsor_id).filter(actor_id=doctor_id)
+        InteractionEvent.objects.with_scope(sponsor=sponsor_id)
+        .filter(actor_id=doctor_id)
         .filter(Exists(consent))
         .order_by("-occurred_at")
     )

@@ -33,7 +33,7 @@ def clean_image_upload(upload, *, field: str = "image") -> ContentFile:
             clean = Image.new(image.mode if image.mode in ("RGB", "RGBA", "L") else "RGB", image.size)
             clean.paste(image.convert(clean.mode))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationFailed(_("The image is damaged or cannot be read."), details={field: "unreadable"})
+        raise ValidationFailed(_("The image is damaged or cannot be read."), details={field: "unreadable"}) from None
     pil_format, extension = IMAGE_TYPES[kind.mime]
     if pil_format == "JPEG" and clean.mode == "RGBA":
         clean = clean.convert("RGB")

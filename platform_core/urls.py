@@ -1,7 +1,5 @@
 """Root URLs: web pages, the REST API v1, the OpenAPI schema and docs, and the admins."""
 
-from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog

@@ -5,5 +5,12 @@ from platform_core.web.coming_soon import ComingSoonView
 
 app_name = "reps"
 urlpatterns = [
-    path("", ComingSoonView.as_view(title=_("Rep workbench"), description=_("My doctors, doctor 360, visits and material sharing arrive with the workbench release.")), name="index"),
+    path(
+        "",
+        ComingSoonView.as_view(
+            title=_("Rep workbench"),
+            description=_("My doctors, doctor 360, visits and material sharing arrive with the workbench release."),
+        ),
+        name="index",
+    ),
 ]

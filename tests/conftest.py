@@ -51,14 +51,12 @@ def sponsor_b(db):
 
 @pytest.fixture
 def product_a(sponsor_a):
-    return ProductFactory(sponsor=sponsor_a, brand_name="Alphastatin", generic_name="阿尔法他汀",
-                          generic_name_en="alphavastatin")
+    return ProductFactory(sponsor=sponsor_a, brand_name="Alphastatin", generic_name="阿尔法他汀", generic_name_en="alphavastatin")
 
 
 @pytest.fixture
 def product_b(sponsor_b):
-    return ProductFactory(sponsor=sponsor_b, brand_name="Betaprazole", generic_name="贝塔拉唑",
-                          generic_name_en="betaprazole")
+    return ProductFactory(sponsor=sponsor_b, brand_name="Betaprazole", generic_name="贝塔拉唑", generic_name_en="betaprazole")
 
 
 @pytest.fixture

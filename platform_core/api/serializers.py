@@ -5,8 +5,8 @@ from platform_core.models import (
     ConsentPurpose,
     Department,
     HospitalLevel,
-    ProfessionalTitle,
     Product,
+    ProfessionalTitle,
     VerificationRequest,
 )
 from platform_core.permissions import capabilities_of
@@ -64,8 +64,22 @@ class VerificationRequestOutput(serializers.ModelSerializer):
 
     class Meta:
         model = VerificationRequest
-        fields = ["id", "doctor_id", "doctor_name", "hospital_name", "hospital_level", "province", "city",
-                  "department", "title", "specialty", "status", "submitted_at", "decided_at", "decision_reason"]
+        fields = [
+            "id",
+            "doctor_id",
+            "doctor_name",
+            "hospital_name",
+            "hospital_level",
+            "province",
+            "city",
+            "department",
+            "title",
+            "specialty",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "decision_reason",
+        ]
 
 
 class VerificationDecisionInput(serializers.Serializer):
@@ -78,16 +92,40 @@ class ProductOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "sponsor_id", "brand_name", "generic_name", "kind", "therapeutic_area", "indication",
-                  "registration_status"]
+        fields = [
+            "id",
+            "sponsor_id",
+            "brand_name",
+            "generic_name",
+            "kind",
+            "therapeutic_area",
+            "indication",
+            "registration_status",
+        ]
 
 
 class AdverseEventReportOutput(serializers.ModelSerializer):
     class Meta:
         model = AdverseEventReport
-        fields = ["id", "source_type", "source_id", "text", "matched_terms", "reporter_id", "sponsor_id", "product_id",
-                  "received_at", "forward_due_at", "status", "seriousness", "patient_descriptor", "reaction",
-                  "suspect_product", "reporter_description", "triage_reason"]
+        fields = [
+            "id",
+            "source_type",
+            "source_id",
+            "text",
+            "matched_terms",
+            "reporter_id",
+            "sponsor_id",
+            "product_id",
+            "received_at",
+            "forward_due_at",
+            "status",
+            "seriousness",
+            "patient_descriptor",
+            "reaction",
+            "suspect_product",
+            "reporter_description",
+            "triage_reason",
+        ]
 
 
 class AdverseEventTriageInput(serializers.Serializer):

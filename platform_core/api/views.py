@@ -61,13 +61,16 @@ def _consent_rows(user) -> list[dict]:
     rows = []
     for row in selectors.consent_overview_for(user=user):
         current = row["consent"]
-        rows.append({
-            "purpose": row["purpose"], "sponsor_id": row["sponsor"].pk if row["sponsor"] else None,
-            "sponsor_name": row["sponsor"].name if row["sponsor"] else None,
-            "granted": current.granted if current else None,
-            "version": current.document.version if current else None,
-            "updated_at": current.updated_at if current else None,
-        })
+        rows.append(
+            {
+                "purpose": row["purpose"],
+                "sponsor_id": row["sponsor"].pk if row["sponsor"] else None,
+                "sponsor_name": row["sponsor"].name if row["sponsor"] else None,
+                "granted": current.granted if current else None,
+                "version": current.document.version if current else None,
+                "updated_at": current.updated_at if current else None,
+            }
+        )
     return rows
 
 

@@ -51,20 +51,30 @@ def _licence_template() -> Image.Image:
     draw = ImageDraw.Draw(image)
     draw.rectangle((6, 6, width - 7, height - 7), outline=(150, 40, 40), width=3)
     draw.rectangle((6, 6, width - 7, 46), fill=(150, 40, 40))
-    draw.text((width // 2, 26), "医师执业证书" if cjk else "Physician Practice Licence", fill=(255, 240, 220),
-              font=_font(20), anchor="mm")
+    draw.text(
+        (width // 2, 26),
+        "医师执业证书" if cjk else "Physician Practice Licence",
+        fill=(255, 240, 220),
+        font=_font(20),
+        anchor="mm",
+    )
     draw.rectangle((22, 64, 102, 164), fill=(214, 220, 228), outline=(120, 120, 120))  # photo
     draw.ellipse((46, 80, 78, 112), fill=(170, 178, 190))
     draw.rectangle((38, 118, 86, 160), fill=(170, 178, 190))
     draw.ellipse((332, 196, 400, 264), outline=(200, 30, 30), width=3)  # seal
     draw.text((366, 230), "★", fill=(200, 30, 30), font=_font(22), anchor="mm")
-    draw.text((24, 250), "演示样例 DEMO · 非真实证件" if cjk else "DEMO SAMPLE - not a real document",
-              fill=(170, 120, 120), font=_font(12))
+    draw.text(
+        (24, 250),
+        "演示样例 DEMO · 非真实证件" if cjk else "DEMO SAMPLE - not a real document",
+        fill=(170, 120, 120),
+        font=_font(12),
+    )
     return image
 
 
-def licence_evidence_png(*, name: str, name_latin: str, licence_number: str, hospital: str, department: str,
-                         hue: int = 0) -> bytes:
+def licence_evidence_png(
+    *, name: str, name_latin: str, licence_number: str, hospital: str, department: str, hue: int = 0
+) -> bytes:
     """A small picture of a practice-licence page (fictional, watermarked)."""
     cjk = has_cjk_font()
     image = _licence_template().copy()
@@ -87,8 +97,9 @@ def licence_evidence_png(*, name: str, name_latin: str, licence_number: str, hos
     return buffer.getvalue()
 
 
-def prescribing_information_pdf(*, brand: str, generic: str, generic_en: str, sponsor: str, sponsor_en: str,
-                                indication: str, version: str) -> bytes:
+def prescribing_information_pdf(
+    *, brand: str, generic: str, generic_en: str, sponsor: str, sponsor_en: str, indication: str, version: str
+) -> bytes:
     """A one-page PDF standing in for the product's prescribing information (说明书)."""
     cjk = has_cjk_font()
     width, height = 620, 877  # A4 at 75 dpi
@@ -103,15 +114,18 @@ def prescribing_information_pdf(*, brand: str, generic: str, generic_en: str, sp
             ("【药品名称】", f"通用名称：{generic}\n商品名称：{brand}\n英文名称：{generic_en}"),
             ("【适应症】", indication),
             ("【用法用量】", "请遵医嘱。详见完整版说明书。"),
-            ("【不良反应】", "详见完整版说明书。如发现可疑不良反应，"
-                            "请及时向上市许可持有人或药品不良反应监测机构报告。"),
+            ("【不良反应】", "详见完整版说明书。如发现可疑不良反应，请及时向上市许可持有人或药品不良反应监测机构报告。"),
             ("【上市许可持有人】", f"{sponsor}（{sponsor_en}）"),
         ]
     else:
         draw.text((width // 2, 60), f"{generic_en} - Prescribing information", fill=(0, 0, 0), font=title, anchor="mm")
         draw.text((width // 2, 96), f"({version})", fill=(80, 80, 80), font=body, anchor="mm")
-        sections = [("Brand", brand), ("Marketing authorisation holder", sponsor_en),
-                    ("Indication", "See the Chinese label."), ("Adverse reactions", "Report suspected reactions.")]
+        sections = [
+            ("Brand", brand),
+            ("Marketing authorisation holder", sponsor_en),
+            ("Indication", "See the Chinese label."),
+            ("Adverse reactions", "Report suspected reactions."),
+        ]
     y = 140
     for heading, text in sections:
         draw.text((50, y), heading, fill=(120, 20, 20), font=body)
@@ -122,8 +136,7 @@ def prescribing_information_pdf(*, brand: str, generic: str, generic_en: str, sp
                 y += 22
         y += 14
     footer = "演示样例 DEMO · 虚构药品，非真实说明书" if cjk else "DEMO - fictional product"
-    draw.text((width // 2, height - 40), footer,
-              fill=(170, 120, 120), font=_font(13), anchor="mm")
+    draw.text((width // 2, height - 40), footer, fill=(170, 120, 120), font=_font(13), anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, format="PDF", resolution=75.0)
     return buffer.getvalue()

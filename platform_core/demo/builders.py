@@ -122,29 +122,40 @@ class DemoBuilder:
         for spec in data.SPONSORS:
             sponsor, created = Sponsor.objects.get_or_create(
                 code=spec["code"],
-                defaults={"name": spec["name"], "name_en": spec["name_en"],
-                          "pv_contact_email": spec["pv_contact_email"]},
+                defaults={"name": spec["name"], "name_en": spec["name_en"], "pv_contact_email": spec["pv_contact_email"]},
             )
             self.sponsors[spec["code"]] = sponsor
             self.summary.add("sponsors", created)
         for sponsor_code, brand, generic, generic_en, area, indication, versions in data.PRODUCTS:
             sponsor = self.sponsors[sponsor_code]
             product, created = Product.objects.get_or_create(
-                sponsor=sponsor, brand_name=brand,
-                defaults={"generic_name": generic, "generic_name_en": generic_en, "kind": Product.Kind.RX,
-                          "therapeutic_area": areas[area], "indication": indication},
+                sponsor=sponsor,
+                brand_name=brand,
+                defaults={
+                    "generic_name": generic,
+                    "generic_name_en": generic_en,
+                    "kind": Product.Kind.RX,
+                    "therapeutic_area": areas[area],
+                    "indication": indication,
+                },
             )
             self.products.append(product)
             self.summary.add("products", created)
             for position, (version, effective) in enumerate(versions):
                 if PrescribingInformation.objects.filter(product=product, version=version).exists():
                     continue
-                info = PrescribingInformation(product=product, version=version, effective_date=date(*effective),
-                                              is_current=position == 0)
+                info = PrescribingInformation(
+                    product=product, version=version, effective_date=date(*effective), is_current=position == 0
+                )
                 name = f"prescribing-information/demo-{sponsor_code}-{_digest(brand, version)}.pdf"
                 pdf = artwork.prescribing_information_pdf(
-                    brand=brand, generic=generic, generic_en=generic_en, sponsor=sponsor.name,
-                    sponsor_en=sponsor.name_en, indication=indication, version=version,
+                    brand=brand,
+                    generic=generic,
+                    generic_en=generic_en,
+                    sponsor=sponsor.name,
+                    sponsor_en=sponsor.name_en,
+                    indication=indication,
+                    version=version,
                 )
                 info.document.name = self._store(info.document.storage, name, pdf)
                 info.save()
@@ -172,7 +183,8 @@ class DemoBuilder:
         existing = {(h.name, h.province): h for h in Hospital.objects.all()}
         missing = [
             Hospital(name=plan.name, level=plan.level, province=plan.province, city=plan.city)
-            for plan in plans if (plan.name, plan.province) not in existing
+            for plan in plans
+            if (plan.name, plan.province) not in existing
         ]
         Hospital.objects.bulk_create(missing)
         self.summary.add("hospitals", len(missing))
@@ -201,9 +213,17 @@ class DemoBuilder:
         for plan in (p for p in plans if p.named):
             user = existing.get(plan.username)
             if user is None:
-                user = User(username=plan.username, email=plan.email, name=plan.name, sponsor_id=plan.sponsor_id,
-                            password=self.password_hash, is_staff=plan.is_admin, is_superuser=plan.is_admin,
-                            date_joined=plan.joined_at, preferred_language="zh-hans")
+                user = User(
+                    username=plan.username,
+                    email=plan.email,
+                    name=plan.name,
+                    sponsor_id=plan.sponsor_id,
+                    password=self.password_hash,
+                    is_staff=plan.is_admin,
+                    is_superuser=plan.is_admin,
+                    date_joined=plan.joined_at,
+                    preferred_language="zh-hans",
+                )
                 user.save()
                 self.summary.add("staff users", 1)
             plan.pk = user.pk
@@ -211,15 +231,23 @@ class DemoBuilder:
             if plan.key == "admin":
                 admin = user
             for role in plan.roles:
-                role_grant(actor=admin if admin and admin.pk != user.pk else None, user=user, role=Role(role),
-                           reason=SEED_REASON)
+                role_grant(actor=admin if admin and admin.pk != user.pk else None, user=user, role=Role(role), reason=SEED_REASON)
         # The rest in bulk (no audit entry per row: seeding, not an administrative act).
         bulk = [p for p in plans if not p.named and p.username not in existing]
-        User.objects.bulk_create([
-            User(username=p.username, email=p.email, name=p.name, sponsor_id=p.sponsor_id, password=self.password_hash,
-                 date_joined=p.joined_at, preferred_language="zh-hans")
-            for p in bulk
-        ])
+        User.objects.bulk_create(
+            [
+                User(
+                    username=p.username,
+                    email=p.email,
+                    name=p.name,
+                    sponsor_id=p.sponsor_id,
+                    password=self.password_hash,
+                    date_joined=p.joined_at,
+                    preferred_language="zh-hans",
+                )
+                for p in bulk
+            ]
+        )
         self.summary.add("staff users", len(bulk))
         by_username = dict(User.objects.filter(username__in=[p.username for p in plans]).values_list("username", "pk"))
         for plan in plans:
@@ -233,10 +261,15 @@ class DemoBuilder:
         for plan in plans:
             if plan.registration and (plan.sponsor_id, plan.pk) not in have:
                 number, status, valid_until = plan.registration
-                registrations.append(RepRegistration(
-                    sponsor_id=plan.sponsor_id, rep_id=plan.pk, registration_number=number, status=status,
-                    valid_until=valid_until,
-                ))
+                registrations.append(
+                    RepRegistration(
+                        sponsor_id=plan.sponsor_id,
+                        rep_id=plan.pk,
+                        registration_number=number,
+                        status=status,
+                        valid_until=valid_until,
+                    )
+                )
         RepRegistration.objects.bulk_create(registrations)
         self.summary.add("rep registrations (备案)", len(registrations))
 
@@ -244,28 +277,30 @@ class DemoBuilder:
     def bulk_doctors(self) -> None:
         bulk_count = max(self.doctor_count - len(data.NAMED_DOCTORS), 0)
         self.doctor_plans = self.planner.doctors(bulk_count)
-        existing = dict(
-            User.objects.filter(username__in=[p.username for p in self.doctor_plans]).values_list("username", "pk")
-        )
+        existing = dict(User.objects.filter(username__in=[p.username for p in self.doctor_plans]).values_list("username", "pk"))
         fresh = [plan for plan in self.doctor_plans if plan.username not in existing]
         verifier = self.users["verifier"]
         users = [
-            User(username=plan.username, email=plan.email, name=plan.name, mobile=plan.mobile,
-                 mobile_index=blind_index(plan.mobile, purpose="mobile"), password=self.password_hash,
-                 date_joined=plan.joined_at, preferred_language="zh-hans")
+            User(
+                username=plan.username,
+                email=plan.email,
+                name=plan.name,
+                mobile=plan.mobile,
+                mobile_index=blind_index(plan.mobile, purpose="mobile"),
+                password=self.password_hash,
+                date_joined=plan.joined_at,
+                preferred_language="zh-hans",
+            )
             for plan in fresh
         ]
         User.objects.bulk_create(users, batch_size=500)
-        existing.update(
-            User.objects.filter(username__in=[p.username for p in fresh]).values_list("username", "pk")
-        )
+        existing.update(User.objects.filter(username__in=[p.username for p in fresh]).values_list("username", "pk"))
         for plan in self.doctor_plans:
             plan.pk = existing[plan.username]
         self.summary.add("doctors", len(fresh))
         if not fresh:
             return
-        RoleAssignment.objects.bulk_create([RoleAssignment(user_id=p.pk, role=Role.DOCTOR) for p in fresh],
-                                           batch_size=500)
+        RoleAssignment.objects.bulk_create([RoleAssignment(user_id=p.pk, role=Role.DOCTOR) for p in fresh], batch_size=500)
         profiles, requests, submitted = [], [], []
         storage = private_storage()
         for plan in fresh:
@@ -283,8 +318,12 @@ class DemoBuilder:
             if plan.status == VerificationStatus.UNVERIFIED:
                 continue
             png = artwork.licence_evidence_png(
-                name=plan.name, name_latin=plan.name_latin, licence_number=plan.licence_number,
-                hospital=plan.hospital.name, department=data.DEPARTMENT_ZH[plan.department], hue=plan.index,
+                name=plan.name,
+                name_latin=plan.name_latin,
+                licence_number=plan.licence_number,
+                hospital=plan.hospital.name,
+                department=data.DEPARTMENT_ZH[plan.department],
+                hue=plan.index,
             )
             digest = _digest(plan.username, plan.name, plan.licence_number, plan.hospital.name)
             evidence = self._store(storage, f"verification-evidence/demo/{plan.username}-{digest}.png", png)
@@ -294,11 +333,21 @@ class DemoBuilder:
             }.get(plan.status, VerificationRequest.Status.PENDING)
             decided = status != VerificationRequest.Status.PENDING
             request = VerificationRequest(
-                doctor_id=plan.pk, hospital_name=plan.hospital.name, hospital_level=plan.hospital.level,
-                province=plan.hospital.province, city=plan.hospital.city, department=plan.department, title=plan.title,
-                specialty=plan.specialty, licence_number=plan.licence_number, evidence=evidence, status=status,
-                reviewer=verifier if decided else None, decided_at=plan.decided_at if decided else None,
-                decision_reason=plan.rejection_reason if status == VerificationRequest.Status.REJECTED
+                doctor_id=plan.pk,
+                hospital_name=plan.hospital.name,
+                hospital_level=plan.hospital.level,
+                province=plan.hospital.province,
+                city=plan.hospital.city,
+                department=plan.department,
+                title=plan.title,
+                specialty=plan.specialty,
+                licence_number=plan.licence_number,
+                evidence=evidence,
+                status=status,
+                reviewer=verifier if decided else None,
+                decided_at=plan.decided_at if decided else None,
+                decision_reason=plan.rejection_reason
+                if status == VerificationRequest.Status.REJECTED
                 else ("执业证书信息与执业机构核验一致。" if decided else ""),
             )
             requests.append(request)
@@ -318,22 +367,58 @@ class DemoBuilder:
         for plan in plans:
             channel = _CHANNEL_BY_DEVICE.get(plan.device, "web")
             terms = documents[ConsentPurpose.PLATFORM_TERMS]
-            consents.append(Consent(user_id=plan.pk, purpose=terms.purpose, sponsor=None, document=terms, granted=True,
-                                    updated_at=plan.joined_at))
-            history.append(ConsentEvent(user_id=plan.pk, purpose=terms.purpose, document=terms, granted=True,
-                                        occurred_at=plan.joined_at, channel=channel))
+            consents.append(
+                Consent(
+                    user_id=plan.pk, purpose=terms.purpose, sponsor=None, document=terms, granted=True, updated_at=plan.joined_at
+                )
+            )
+            history.append(
+                ConsentEvent(
+                    user_id=plan.pk,
+                    purpose=terms.purpose,
+                    document=terms,
+                    granted=True,
+                    occurred_at=plan.joined_at,
+                    channel=channel,
+                )
+            )
             for code, purposes in plan.consents.items():
                 sponsor = self.sponsors[code]
                 for purpose, (granted_at, withdrawn_at) in purposes.items():
                     document = documents[purpose]
-                    consents.append(Consent(user_id=plan.pk, purpose=purpose, sponsor=sponsor, document=document,
-                                            granted=withdrawn_at is None, updated_at=withdrawn_at or granted_at))
-                    history.append(ConsentEvent(user_id=plan.pk, purpose=purpose, sponsor=sponsor, document=document,
-                                                granted=True, occurred_at=granted_at, channel=channel))
+                    consents.append(
+                        Consent(
+                            user_id=plan.pk,
+                            purpose=purpose,
+                            sponsor=sponsor,
+                            document=document,
+                            granted=withdrawn_at is None,
+                            updated_at=withdrawn_at or granted_at,
+                        )
+                    )
+                    history.append(
+                        ConsentEvent(
+                            user_id=plan.pk,
+                            purpose=purpose,
+                            sponsor=sponsor,
+                            document=document,
+                            granted=True,
+                            occurred_at=granted_at,
+                            channel=channel,
+                        )
+                    )
                     if withdrawn_at is not None:
-                        history.append(ConsentEvent(user_id=plan.pk, purpose=purpose, sponsor=sponsor,
-                                                    document=document, granted=False, occurred_at=withdrawn_at,
-                                                    channel=channel))
+                        history.append(
+                            ConsentEvent(
+                                user_id=plan.pk,
+                                purpose=purpose,
+                                sponsor=sponsor,
+                                document=document,
+                                granted=False,
+                                occurred_at=withdrawn_at,
+                                channel=channel,
+                            )
+                        )
         Consent.objects.bulk_create(consents, batch_size=500)
         ConsentEvent.objects.bulk_create(history, batch_size=500)
         self.summary.add("consents", len(consents))
@@ -352,10 +437,10 @@ class DemoBuilder:
         for index, spec in enumerate(data.NAMED_DOCTORS, start=1):
             user = user_find_by_login(spec["login"])
             if user is None:
-                user = doctor_sign_up(login=spec["login"], password=data.DEMO_PASSWORD, name=spec["name"],
-                                      accept_terms=True)
+                user = doctor_sign_up(login=spec["login"], password=data.DEMO_PASSWORD, name=spec["name"], accept_terms=True)
                 User.objects.filter(pk=user.pk).update(
-                    username=spec["username"], date_joined=self.anchor - timedelta(days=420),
+                    username=spec["username"],
+                    date_joined=self.anchor - timedelta(days=420),
                     preferred_language="zh-hans",
                 )
                 user.refresh_from_db()
@@ -366,27 +451,47 @@ class DemoBuilder:
             licence = self.planner.licence_number(rng, district_code=hospital.district_code, title=spec["title"])
             if profile.verification_status == VerificationStatus.UNVERIFIED:
                 png = artwork.licence_evidence_png(
-                    name=spec["name"], name_latin=spec["username"], licence_number=licence, hospital=hospital.name,
-                    department=data.DEPARTMENT_ZH[spec["department"]], hue=index,
+                    name=spec["name"],
+                    name_latin=spec["username"],
+                    licence_number=licence,
+                    hospital=hospital.name,
+                    department=data.DEPARTMENT_ZH[spec["department"]],
+                    hue=index,
                 )
                 request = verification_submit(
-                    doctor=user, hospital_name=hospital.name, hospital_level=hospital.level, province=hospital.province,
-                    city=hospital.city, department=spec["department"], title=spec["title"], specialty=spec["specialty"],
-                    licence_number=licence, evidence=ContentFile(png, name="licence.png"),
+                    doctor=user,
+                    hospital_name=hospital.name,
+                    hospital_level=hospital.level,
+                    province=hospital.province,
+                    city=hospital.city,
+                    department=spec["department"],
+                    title=spec["title"],
+                    specialty=spec["specialty"],
+                    licence_number=licence,
+                    evidence=ContentFile(png, name="licence.png"),
                 )
-                verification_decide(reviewer=verifier, request_id=request.pk, approve=True,
-                                    reason="执业证书信息与执业机构核验一致。")
+                verification_decide(
+                    reviewer=verifier, request_id=request.pk, approve=True, reason="执业证书信息与执业机构核验一致。"
+                )
                 self.summary.add("verification decisions (service)", 1)
             for sponsor_code, purpose in spec["consents"]:
                 consent_give(user=user, purpose=purpose, sponsor_id=self.sponsors[sponsor_code].pk)
             profile.refresh_from_db()
             plan = DoctorPlan(
-                index=10_000 + index, username=spec["username"], name=spec["name"], name_latin=spec["username"],
-                email=None, mobile="", hospital=hospital, department=spec["department"], title=spec["title"],
-                specialty=spec["specialty"], status=profile.verification_status,
-                joined_at=self.anchor - timedelta(days=420), device="wechat" if index == 2 else "pc",
-                consents={code: {purpose: (self.anchor - timedelta(days=400), None)}
-                          for code, purpose in spec["consents"]},
+                index=10_000 + index,
+                username=spec["username"],
+                name=spec["name"],
+                name_latin=spec["username"],
+                email=None,
+                mobile="",
+                hospital=hospital,
+                department=spec["department"],
+                title=spec["title"],
+                specialty=spec["specialty"],
+                status=profile.verification_status,
+                joined_at=self.anchor - timedelta(days=420),
+                device="wechat" if index == 2 else "pc",
+                consents={code: {purpose: (self.anchor - timedelta(days=400), None)} for code, purpose in spec["consents"]},
             )
             plan.pk = user.pk
             plan.activity = named_activity
@@ -396,12 +501,12 @@ class DemoBuilder:
         """Two queued requests decided through the service: one approved, one rejected (audited)."""
         verifier = self.users["verifier"]
         pending = [plan for plan in self.doctor_plans if plan.status == VerificationStatus.PENDING][:2]
-        outcomes = [(True, "执业证书信息与执业机构核验一致。"),
-                    (False, "执业证书照片反光，证书编码无法辨认，请在光线充足处重新拍摄上传。")]
+        outcomes = [
+            (True, "执业证书信息与执业机构核验一致。"),
+            (False, "执业证书照片反光，证书编码无法辨认，请在光线充足处重新拍摄上传。"),
+        ]
         for plan, (approve, reason) in zip(pending, outcomes, strict=False):
-            request = VerificationRequest.objects.filter(
-                doctor_id=plan.pk, status=VerificationRequest.Status.PENDING
-            ).first()
+            request = VerificationRequest.objects.filter(doctor_id=plan.pk, status=VerificationRequest.Status.PENDING).first()
             if request is None:
                 continue
             verification_decide(reviewer=verifier, request_id=request.pk, approve=approve, reason=reason)
@@ -419,7 +524,10 @@ class DemoBuilder:
             used.add(reporter.pk)
             existed = AdverseEventReport.objects.filter(source_type="demo.feedback", source_id=source_id).exists()
             report = ae_screen_text(
-                text=text, reporter=User.objects.get(pk=reporter.pk), source_type="demo.feedback", source_id=source_id,
+                text=text,
+                reporter=User.objects.get(pk=reporter.pk),
+                source_type="demo.feedback",
+                source_id=source_id,
                 context={"channel": "学术反馈表单", "demo": True},
             )
             if report is not None and not existed:
@@ -429,8 +537,13 @@ class DemoBuilder:
     def interaction_events(self) -> None:
         products = [ProductRef(p.pk, p.sponsor_id, p.therapeutic_area.code) for p in self.products]
         simulator = Simulator(
-            seed=self.seed, anchor=self.anchor, window_days=90, doctors=self.doctor_plans,
-            staff=list(self.staff.values()), products=products, total=self.event_count,
+            seed=self.seed,
+            anchor=self.anchor,
+            window_days=90,
+            doctors=self.doctor_plans,
+            staff=list(self.staff.values()),
+            products=products,
+            total=self.event_count,
         )
         buffer = []
         stored = duplicates = generated = 0

@@ -27,12 +27,59 @@ from platform_core.demo import data
 from platform_core.demo.plan import DoctorPlan, StaffPlan
 from platform_core.interactions import EventRow, server_event_row
 
-DOCTOR_WEEKDAY = [0.18, 0.08, 0.04, 0.03, 0.03, 0.06, 0.22, 0.55, 0.85, 0.75, 0.7, 0.72,
-                  1.15, 1.0, 0.62, 0.6, 0.65, 0.8, 0.95, 1.35, 2.0, 2.15, 1.55, 0.6]
-DOCTOR_WEEKEND = [0.25, 0.12, 0.05, 0.03, 0.03, 0.04, 0.1, 0.3, 0.6, 0.85, 0.95, 0.9,
-                  0.85, 0.8, 0.75, 0.75, 0.7, 0.7, 0.85, 1.15, 1.6, 1.7, 1.25, 0.55]
-STAFF_WEEKDAY = [0, 0, 0, 0, 0, 0, 0.02, 0.12, 0.8, 1.4, 1.3, 1.0,
-                 0.5, 0.7, 1.2, 1.2, 1.1, 0.9, 0.5, 0.25, 0.2, 0.15, 0.05, 0.01]
+DOCTOR_WEEKDAY = [
+    0.18,
+    0.08,
+    0.04,
+    0.03,
+    0.03,
+    0.06,
+    0.22,
+    0.55,
+    0.85,
+    0.75,
+    0.7,
+    0.72,
+    1.15,
+    1.0,
+    0.62,
+    0.6,
+    0.65,
+    0.8,
+    0.95,
+    1.35,
+    2.0,
+    2.15,
+    1.55,
+    0.6,
+]
+DOCTOR_WEEKEND = [
+    0.25,
+    0.12,
+    0.05,
+    0.03,
+    0.03,
+    0.04,
+    0.1,
+    0.3,
+    0.6,
+    0.85,
+    0.95,
+    0.9,
+    0.85,
+    0.8,
+    0.75,
+    0.75,
+    0.7,
+    0.7,
+    0.85,
+    1.15,
+    1.6,
+    1.7,
+    1.25,
+    0.55,
+]
+STAFF_WEEKDAY = [0, 0, 0, 0, 0, 0, 0.02, 0.12, 0.8, 1.4, 1.3, 1.0, 0.5, 0.7, 1.2, 1.2, 1.1, 0.9, 0.5, 0.25, 0.2, 0.15, 0.05, 0.01]
 STAFF_WEEKEND_FACTOR = 0.07
 STAFF_SHARE = 0.035  # of all events
 
@@ -44,8 +91,17 @@ def is_holiday(day: date) -> bool:
 class Clock:
     """Weighted hourly slots over the window; samples instants between two bounds."""
 
-    def __init__(self, *, start: datetime, days: int, weekday: list[float], weekend: list[float], weekend_factor: float,
-                 holiday_factor: float, trend: float):
+    def __init__(
+        self,
+        *,
+        start: datetime,
+        days: int,
+        weekday: list[float],
+        weekend: list[float],
+        weekend_factor: float,
+        holiday_factor: float,
+        trend: float,
+    ):
         self.start = start.timestamp()
         self.end = self.start + days * 86400
         self.cumulative: list[float] = []
@@ -119,8 +175,17 @@ def _largest_remainder(total: int, weights: list[float]) -> list[int]:
 
 
 class Simulator:
-    def __init__(self, *, seed: int, anchor: datetime, window_days: int, doctors: list[DoctorPlan],
-                 staff: list[StaffPlan], products: list[ProductRef], total: int):
+    def __init__(
+        self,
+        *,
+        seed: int,
+        anchor: datetime,
+        window_days: int,
+        doctors: list[DoctorPlan],
+        staff: list[StaffPlan],
+        products: list[ProductRef],
+        total: int,
+    ):
         self.seed = seed
         self.rng = random.Random(f"xinglin-demo:{seed}:events")
         self.window_start = anchor - timedelta(days=window_days)
@@ -129,11 +194,24 @@ class Simulator:
         self.products = products
         self.total = total
         self.counter = 0
-        self.doctor_clock = Clock(start=self.window_start, days=window_days, weekday=DOCTOR_WEEKDAY,
-                                  weekend=DOCTOR_WEEKEND, weekend_factor=0.6, holiday_factor=0.45, trend=0.3)
-        self.staff_clock = Clock(start=self.window_start, days=window_days, weekday=STAFF_WEEKDAY,
-                                 weekend=STAFF_WEEKDAY, weekend_factor=STAFF_WEEKEND_FACTOR, holiday_factor=0.1,
-                                 trend=0.1)
+        self.doctor_clock = Clock(
+            start=self.window_start,
+            days=window_days,
+            weekday=DOCTOR_WEEKDAY,
+            weekend=DOCTOR_WEEKEND,
+            weekend_factor=0.6,
+            holiday_factor=0.45,
+            trend=0.3,
+        )
+        self.staff_clock = Clock(
+            start=self.window_start,
+            days=window_days,
+            weekday=STAFF_WEEKDAY,
+            weekend=STAFF_WEEKDAY,
+            weekend_factor=STAFF_WEEKEND_FACTOR,
+            holiday_factor=0.1,
+            trend=0.1,
+        )
         self.webinars = self._schedule_webinars(window_days)
         self.area_codes = [area for area, _lo, _hi in data.COURSE_RANGES]
         self.area_weights = [hi - lo + 1 for _area, lo, hi in data.COURSE_RANGES]
@@ -164,8 +242,18 @@ class Simulator:
     # --- schedule ------------------------------------------------------------------------------
     def _schedule_webinars(self, window_days: int) -> list[Webinar]:
         rng = random.Random(f"xinglin-demo:{self.seed}:webinars")
-        areas = ["cardiology", "endocrinology", "oncology", "respiratory", "cardiology", "endocrinology",
-                 "oncology", "neurology", "gastroenterology", "nephrology"]
+        areas = [
+            "cardiology",
+            "endocrinology",
+            "oncology",
+            "respiratory",
+            "cardiology",
+            "endocrinology",
+            "oncology",
+            "neurology",
+            "gastroenterology",
+            "nephrology",
+        ]
         webinars = []
         for offset in range(window_days):
             day = self.window_start + timedelta(days=offset)
@@ -175,8 +263,14 @@ class Simulator:
             if rng.random() > (0.8 if weekday == 1 else 0.65):
                 continue
             start = day.replace(hour=19, minute=30) if weekday == 1 else day.replace(hour=20, minute=0)
-            webinars.append(Webinar(id=101 + len(webinars), start=start.timestamp(),
-                                    area=areas[len(webinars) % len(areas)], duration=rng.choice((60, 75, 90, 90)) * 60))
+            webinars.append(
+                Webinar(
+                    id=101 + len(webinars),
+                    start=start.timestamp(),
+                    area=areas[len(webinars) % len(areas)],
+                    duration=rng.choice((60, 75, 90, 90)) * 60,
+                )
+            )
         return webinars
 
     def _webinar_events(self) -> dict[int, list[tuple]]:
@@ -184,8 +278,10 @@ class Simulator:
         by_doctor: dict[int, list[tuple]] = {}
         for webinar in self.webinars:
             eligible = [
-                doctor for doctor in self.doctors
-                if doctor.is_verified and (doctor.decided_at is None or doctor.decided_at.timestamp() < webinar.start)
+                doctor
+                for doctor in self.doctors
+                if doctor.is_verified
+                and (doctor.decided_at is None or doctor.decided_at.timestamp() < webinar.start)
                 and doctor.joined_at.timestamp() < webinar.start
             ]
             if not eligible:
@@ -208,13 +304,22 @@ class Simulator:
                         events.append((moment, "page.viewed", "page", page, seconds, None))
                 delay = -300 + rng.expovariate(1 / 480)
                 watched = min(webinar.duration - max(delay, 0), rng.lognormvariate(math.log(2700), 0.6))
-                events.append((webinar.start + delay, "page.viewed", "page", page + "/live",
-                               float(round(max(watched, 60))), None))
+                events.append(
+                    (webinar.start + delay, "page.viewed", "page", page + "/live", float(round(max(watched, 60))), None)
+                )
                 if rng.random() < 0.12:
                     moment = self.doctor_clock.sample(rng, webinar.start + 86400, webinar.start + 14 * 86400)
                     if moment is not None:
-                        events.append((moment, "page.viewed", "page", page + "/replay",
-                                       float(round(rng.lognormvariate(math.log(900), 0.7))), None))
+                        events.append(
+                            (
+                                moment,
+                                "page.viewed",
+                                "page",
+                                page + "/replay",
+                                float(round(rng.lognormvariate(math.log(900), 0.7))),
+                                None,
+                            )
+                        )
         return by_doctor
 
     # --- doctors -------------------------------------------------------------------------------
@@ -243,11 +348,11 @@ class Simulator:
         if rng.random() < 0.35:
             page("/", self._seconds(2.6, 0.7))
         if doctor.is_verified:
-            intent = rng.choices(("learn", "cases", "webinar", "product", "mall", "browse", "survey"),
-                                 weights=(42, 18, 9, 9, 8, 9, 5), k=1)[0]
+            intent = rng.choices(
+                ("learn", "cases", "webinar", "product", "mall", "browse", "survey"), weights=(42, 18, 9, 9, 8, 9, 5), k=1
+            )[0]
         else:
-            intent = rng.choices(("learn", "cases", "browse", "verification", "mall"),
-                                 weights=(38, 15, 27, 15, 5), k=1)[0]
+            intent = rng.choices(("learn", "cases", "browse", "verification", "mall"), weights=(38, 15, 27, 15, 5), k=1)[0]
         if intent == "learn":
             course = self._course(doctor)
             lessons = 3 + (course * 7) % 6
@@ -256,8 +361,7 @@ class Simulator:
             lesson = 1 if rng.random() < 0.6 else rng.randint(2, lessons)
             while True:
                 length = 420 + ((course * 37 + lesson * 53) % 17) * 60
-                page(f"/academy/courses/{course}/lessons/{lesson}",
-                     float(round(length * (0.25 + 0.75 * rng.random() ** 0.5))))
+                page(f"/academy/courses/{course}/lessons/{lesson}", float(round(length * (0.25 + 0.75 * rng.random() ** 0.5))))
                 if lesson == lessons:
                     if rng.random() < 0.55:
                         page(f"/academy/courses/{course}/quiz", self._seconds(5.3, 0.5))
@@ -285,8 +389,7 @@ class Simulator:
             weights = self.product_weights[doctor.department]
             for _ in range(1 + (rng.random() < 0.35)):
                 product = rng.choices(self.products, weights=weights, k=1)[0]
-                pages.append(("product.viewed", "product", str(product.pk), self._seconds(3.9, 0.8, 900),
-                              product.sponsor_id))
+                pages.append(("product.viewed", "product", str(product.pk), self._seconds(3.9, 0.8, 900), product.sponsor_id))
         elif intent == "mall":
             page("/mall/", self._seconds(3.0, 0.6))
             for _ in range(rng.randint(1, 3)):
@@ -347,8 +450,13 @@ class Simulator:
                 doctors = self.contactable.get(member.sponsor_code or "", [])
                 path = f"/reps/doctors/{rng.choice(doctors)}" if doctors else "/reps/doctors/"
             elif path.startswith("@"):
-                base = {"@review": "/mlr/reviews/", "@report": "/pv/reports/", "@request": "/verification/requests/",
-                        "@edit": "/cms/pages/", "@post": "/cases/posts/"}[path]
+                base = {
+                    "@review": "/mlr/reviews/",
+                    "@report": "/pv/reports/",
+                    "@request": "/verification/requests/",
+                    "@edit": "/cms/pages/",
+                    "@post": "/cases/posts/",
+                }[path]
                 path = f"{base}{rng.randint(1, 60)}"
             pages.append(("page.viewed", "page", path, self._seconds(4.0, 0.8), sponsor))
         return pages
@@ -380,10 +488,19 @@ class Simulator:
                 previous = self.last_login.get(actor_id)
                 if previous is None or occurred > previous:
                     self.last_login[actor_id] = occurred
-            rows.append(server_event_row(
-                actor_id=actor_id, verb=verb, object_type=object_type, object_id=object_id, sponsor_id=sponsor_id,
-                value=value, context=context, client_event_id=f"seed:{seed}:{self.counter}", occurred_at=occurred,
-            ))
+            rows.append(
+                server_event_row(
+                    actor_id=actor_id,
+                    verb=verb,
+                    object_type=object_type,
+                    object_id=object_id,
+                    sponsor_id=sponsor_id,
+                    value=value,
+                    context=context,
+                    client_event_id=f"seed:{seed}:{self.counter}",
+                    occurred_at=occurred,
+                )
+            )
         return rows
 
     def rows_by_actor(self) -> Iterator[list[EventRow]]:
@@ -396,9 +513,7 @@ class Simulator:
             if quota:
                 events = self._doctor_events(doctor, quota, webinar_events.get(doctor.pk, []))
                 yield self._rows(doctor.pk, contexts[doctor.device], events)
-        staff_weights = [
-            member.activity * self.staff_clock.fraction_after(member.joined_at.timestamp()) for member in self.staff
-        ]
+        staff_weights = [member.activity * self.staff_clock.fraction_after(member.joined_at.timestamp()) for member in self.staff]
         for member, quota in zip(self.staff, _largest_remainder(staff_total, staff_weights), strict=True):
             if quota:
                 device = "pc" if self.rng.random() < 0.8 else "wechat"

@@ -7,10 +7,10 @@ from platform_core.demo import data
 
 def login_rows() -> list[tuple[str, str, str, str]]:
     """(role, sponsor, login, password) for every named demo account."""
-    sponsors = {spec["code"]: f'{spec["name"]} {spec["name_en"]}' for spec in data.SPONSORS}
+    sponsors = {spec["code"]: f"{spec['name']} {spec['name_en']}" for spec in data.SPONSORS}
     rows = []
     for spec in data.NAMED_DOCTORS:
-        rows.append((f'{spec["role_zh"]} {spec["role_en"]}', "—", spec["login"], data.DEMO_PASSWORD))
+        rows.append((f"{spec['role_zh']} {spec['role_en']}", "—", spec["login"], data.DEMO_PASSWORD))
     for _key, _roles, sponsor, login, _username, _name, role_zh, role_en, _admin in data.NAMED_STAFF:
         rows.append((f"{role_zh} {role_en}", sponsors[sponsor] if sponsor else "—", login, data.DEMO_PASSWORD))
     return rows

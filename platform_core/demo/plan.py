@@ -84,8 +84,7 @@ def hospitals() -> list[HospitalPlan]:
         districts = city["districts"]
         first_code = districts[0][1]
 
-        def add(hospital_name: str, level: str, code: str = first_code, *, province=province, name=name,
-                weight=weight) -> None:
+        def add(hospital_name: str, level: str, code: str = first_code, *, province=province, name=name, weight=weight) -> None:
             plans.append(HospitalPlan(hospital_name, level, province, name, code, weight * data.LEVEL_WEIGHT[level]))
 
         university = city["university"]
@@ -270,9 +269,7 @@ class Planner:
         latest = self.anchor - timedelta(hours=1)
         if plan.status == VerificationStatus.PENDING:
             plan.submitted_at = _whole_second(self.anchor - timedelta(days=rng.uniform(0.1, 9)))
-            plan.joined_at = _whole_second(
-                min(plan.joined_at, plan.submitted_at - timedelta(hours=rng.uniform(0.2, 400)))
-            )
+            plan.joined_at = _whole_second(min(plan.joined_at, plan.submitted_at - timedelta(hours=rng.uniform(0.2, 400))))
             return
         submitted = plan.joined_at + timedelta(hours=rng.uniform(0.1, 48))
         decided = submitted + timedelta(hours=rng.uniform(2, 70))
@@ -309,28 +306,49 @@ class Planner:
         names = NameMaker(rng)
         plans: list[StaffPlan] = []
         for key, roles, sponsor, login, username, name, _zh, _en, is_admin in data.NAMED_STAFF:
-            plans.append(StaffPlan(key=key, username=username, email=login, name=name, roles=[str(r) for r in roles],
-                                   sponsor_code=sponsor, joined_at=self.anchor - timedelta(days=400),
-                                   is_admin=is_admin, named=True))
+            plans.append(
+                StaffPlan(
+                    key=key,
+                    username=username,
+                    email=login,
+                    name=name,
+                    roles=[str(r) for r in roles],
+                    sponsor_code=sponsor,
+                    joined_at=self.anchor - timedelta(days=400),
+                    is_admin=is_admin,
+                    named=True,
+                )
+            )
         today = self.anchor.date()
         for sponsor in data.SPONSORS:
             code, abbr = sponsor["code"], sponsor["abbr"]
             reps = [plan for plan in plans if plan.key == f"rep.{code}"]
             for number in range(2, data.REPS_PER_SPONSOR + 1):
                 name = names.make()[0]
-                reps.append(StaffPlan(
-                    key=f"rep{number:02d}.{code}", username=f"rep{number:02d}.{code}",
-                    email=f"rep{number:02d}.{code}@{data.DEMO_EMAIL_DOMAIN}", name=name, roles=["rep"],
-                    sponsor_code=code, joined_at=_whole_second(self.anchor - timedelta(days=rng.uniform(120, 700))),
-                ))
+                reps.append(
+                    StaffPlan(
+                        key=f"rep{number:02d}.{code}",
+                        username=f"rep{number:02d}.{code}",
+                        email=f"rep{number:02d}.{code}@{data.DEMO_EMAIL_DOMAIN}",
+                        name=name,
+                        roles=["rep"],
+                        sponsor_code=code,
+                        joined_at=_whole_second(self.anchor - timedelta(days=rng.uniform(120, 700))),
+                    )
+                )
                 plans.append(reps[-1])
             for number in range(2, 2 + data.EXTRA_MANAGERS[code]):
-                plans.append(StaffPlan(
-                    key=f"manager{number}.{code}", username=f"manager{number}.{code}",
-                    email=f"manager{number}.{code}@{data.DEMO_EMAIL_DOMAIN}", name=names.make()[0],
-                    roles=["manager"], sponsor_code=code,
-                    joined_at=_whole_second(self.anchor - timedelta(days=rng.uniform(200, 700))),
-                ))
+                plans.append(
+                    StaffPlan(
+                        key=f"manager{number}.{code}",
+                        username=f"manager{number}.{code}",
+                        email=f"manager{number}.{code}@{data.DEMO_EMAIL_DOMAIN}",
+                        name=names.make()[0],
+                        roles=["manager"],
+                        sponsor_code=code,
+                        joined_at=_whole_second(self.anchor - timedelta(days=rng.uniform(200, 700))),
+                    )
+                )
             # 备案 numbers in order of issue; one rep per sponsor is not in good standing.
             issued = sorted(
                 ((rep, today - timedelta(days=(400 if rep.named else rng.randint(30, 700)))) for rep in reps),
@@ -350,6 +368,14 @@ class Planner:
                 rep.registration = (f"BA-{abbr}-{issue_date.year}-{serial:04d}", status, valid_until)
         for plan in plans:
             role = plan.roles[0]
-            plan.activity *= {"rep": 1.0, "manager": 0.7, "mlr_reviewer": 0.5, "pv_officer": 0.5, "verifier": 0.6,
-                              "editor": 0.6, "moderator": 0.4, "platform_admin": 0.3}.get(role, 0.4)
+            plan.activity *= {
+                "rep": 1.0,
+                "manager": 0.7,
+                "mlr_reviewer": 0.5,
+                "pv_officer": 0.5,
+                "verifier": 0.6,
+                "editor": 0.6,
+                "moderator": 0.4,
+                "platform_admin": 0.3,
+            }.get(role, 0.4)
         return plans

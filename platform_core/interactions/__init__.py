@@ -43,8 +43,15 @@ def record_event(
         object_type = object_type or target._meta.model_name
         object_id = object_id or target.pk
     row = _server_row(
-        actor_id=actor.pk, verb=verb, object_type=object_type, object_id=str(object_id), sponsor_id=sponsor_id,
-        campaign_id=campaign_id, value=value, context=context or {}, client_event_id=client_event_id,
+        actor_id=actor.pk,
+        verb=verb,
+        object_type=object_type,
+        object_id=str(object_id),
+        sponsor_id=sponsor_id,
+        campaign_id=campaign_id,
+        value=value,
+        context=context or {},
+        client_event_id=client_event_id,
         occurred_at=occurred_at or timezone.now(),
     )
     stored, _ = record_events(rows=[row])
@@ -64,17 +71,36 @@ def server_event_row(**fields) -> EventRow:
     return _server_row(**fields)
 
 
-def _server_row(*, actor_id, verb, object_type, object_id, sponsor_id=None, campaign_id=None, value=None,
-                context=None, client_event_id, occurred_at) -> EventRow:
+def _server_row(
+    *,
+    actor_id,
+    verb,
+    object_type,
+    object_id,
+    sponsor_id=None,
+    campaign_id=None,
+    value=None,
+    context=None,
+    client_event_id,
+    occurred_at,
+) -> EventRow:
     definition = get_verb(verb)
     if definition is None:
         raise ValueError(f"unknown interaction verb {verb!r}: register it first")
     if object_type not in definition.object_types:
         raise ValueError(f"{verb!r} does not take object type {object_type!r}")
     return EventRow(
-        occurred_at=occurred_at, actor_id=actor_id, verb=verb, object_type=object_type, object_id=str(object_id),
-        sponsor_id=sponsor_id, campaign_id=campaign_id, value=value, context=context or {},
-        client_event_id=client_event_id[:64], source="server",
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        verb=verb,
+        object_type=object_type,
+        object_id=str(object_id),
+        sponsor_id=sponsor_id,
+        campaign_id=campaign_id,
+        value=value,
+        context=context or {},
+        client_event_id=client_event_id[:64],
+        source="server",
     )
 
 
@@ -83,8 +109,6 @@ def ingest_client_batch(*, user, raw_events) -> BatchResult:
     from platform_core.interactions.store import store_events
     from platform_core.interactions.validation import validate_events
 
-    rows, rejected = validate_events(
-        raw_events, actor_id=user.pk, actor_sponsor_id=user.sponsor_id, now=timezone.now()
-    )
+    rows, rejected = validate_events(raw_events, actor_id=user.pk, actor_sponsor_id=user.sponsor_id, now=timezone.now())
     stored, duplicates = store_events(rows)
     return BatchResult(accepted=stored, duplicates=duplicates, rejected=rejected)

@@ -35,8 +35,7 @@ def _resolve_products(object_ids: Iterable[str]) -> dict[str, tuple[int | None, 
     from platform_core.models import Product
 
     numeric = [
-        int(object_id) for object_id in object_ids
-        if object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63
+        int(object_id) for object_id in object_ids if object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63
     ]
     rows = Product.objects.with_scopes_disabled().filter(pk__in=numeric).values_list("pk", "sponsor_id")
     return {str(pk): (sponsor_id, None) for pk, sponsor_id in rows}

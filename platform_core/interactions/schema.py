@@ -55,22 +55,35 @@ def add_batch_endpoint(result, generator, request, public):
                             "type": "object",
                             "required": ["events"],
                             "properties": {
-                                "events": {"type": "array", "maxItems": 1000,
-                                           "items": {"$ref": "#/components/schemas/InteractionEventIn"}}
+                                "events": {
+                                    "type": "array",
+                                    "maxItems": 1000,
+                                    "items": {"$ref": "#/components/schemas/InteractionEventIn"},
+                                }
                             },
                         }
                     }
                 },
             },
             "responses": {
-                "200": {"description": "All events stored (or already stored).", "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {"accepted": {"type": "integer"},
-                                                                "duplicates": {"type": "integer"}}}}}},
+                "200": {
+                    "description": "All events stored (or already stored).",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"accepted": {"type": "integer"}, "duplicates": {"type": "integer"}},
+                            }
+                        }
+                    },
+                },
                 "400": {"description": "Malformed body.", "content": {"application/json": {"schema": _ERROR}}},
                 "401": {"description": "Not authenticated.", "content": {"application/json": {"schema": _ERROR}}},
                 "413": {"description": "More than 1,000 events.", "content": {"application/json": {"schema": _ERROR}}},
-                "422": {"description": "Some events rejected; details list each with its reasons, the rest were stored.",
-                        "content": {"application/json": {"schema": _ERROR}}},
+                "422": {
+                    "description": "Some events rejected; details list each with its reasons, the rest were stored.",
+                    "content": {"application/json": {"schema": _ERROR}},
+                },
             },
             "security": [{"tokenAuth": []}, {"cookieAuth": []}],
         }

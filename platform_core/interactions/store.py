@@ -16,8 +16,18 @@ from platform_core.models import InteractionEvent
 
 TABLE = InteractionEvent._meta.db_table
 COLUMNS = (
-    "occurred_at", "received_at", "actor_id", "verb", "object_type", "object_id", "sponsor_id",
-    "campaign_id", "value", "context", "client_event_id", "source",
+    "occurred_at",
+    "received_at",
+    "actor_id",
+    "verb",
+    "object_type",
+    "object_id",
+    "sponsor_id",
+    "campaign_id",
+    "value",
+    "context",
+    "client_event_id",
+    "source",
 )
 _COLUMN_LIST = ", ".join(COLUMNS)
 _encode_json = msgspec.json.encode
@@ -94,13 +104,11 @@ def _copy(table: str, rows: list[EventRow], received_at) -> None:
 def _insert_via_staging(rows: list[EventRow], received_at) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS interaction_staging "
-            f"(LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            f"CREATE TEMP TABLE IF NOT EXISTS interaction_staging (LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         _copy("interaction_staging", rows, received_at)
         cursor.execute(
-            f"INSERT INTO {TABLE} ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} FROM interaction_staging "
-            "ON CONFLICT DO NOTHING"
+            f"INSERT INTO {TABLE} ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} FROM interaction_staging ON CONFLICT DO NOTHING"
         )
         stored = cursor.rowcount
         cursor.execute("DELETE FROM interaction_staging")
@@ -109,6 +117,16 @@ def _insert_via_staging(rows: list[EventRow], received_at) -> int:
 
 def _as_tuple(row: EventRow, received_at) -> tuple:
     return (
-        row.occurred_at, received_at, row.actor_id, row.verb, row.object_type, row.object_id, row.sponsor_id,
-        row.campaign_id, row.value, _encode_json(row.context).decode(), row.client_event_id, row.source,
+        row.occurred_at,
+        received_at,
+        row.actor_id,
+        row.verb,
+        row.object_type,
+        row.object_id,
+        row.sponsor_id,
+        row.campaign_id,
+        row.value,
+        _encode_json(row.context).decode(),
+        row.client_event_id,
+        row.source,
     )

@@ -66,8 +66,12 @@ def _check_fields(event: EventIn, *, actor_id: int, earliest: datetime, latest: 
         errors["actor_id"] = "must be the authenticated user (or omitted)"
     if event.value is not None and not (0 <= event.value < 1e9):
         errors["value"] = "must be between 0 and 1e9"
-    for name, text in (("client_event_id", event.client_event_id), ("verb", event.verb),
-                       ("object_type", event.object_type), ("object_id", object_id)):
+    for name, text in (
+        ("client_event_id", event.client_event_id),
+        ("verb", event.verb),
+        ("object_type", event.object_type),
+        ("object_id", object_id),
+    ):
         if "\x00" in text:
             errors[name] = "must not contain NUL characters"
     encoded_context = _encode(event.context)
@@ -91,9 +95,7 @@ def _apply_ownership(
     for _, event in candidates:
         if object_resolver(event.object_type) is not None:
             ids_by_type.setdefault(event.object_type, set()).add(str(event.object_id))
-    owners = {
-        object_type: object_resolver(object_type)(ids) for object_type, ids in ids_by_type.items()
-    }
+    owners = {object_type: object_resolver(object_type)(ids) for object_type, ids in ids_by_type.items()}
     campaign_ids = {event.campaign_id for _, event in candidates if event.campaign_id is not None}
     campaign_sponsors = resolve_campaigns(campaign_ids) if campaign_ids else {}
 

@@ -35,10 +35,20 @@ def all_verbs() -> list[Verb]:
 
 
 # The shared domain's own verbs.
-register_verb("page.viewed", object_types={"page"}, client_allowed=True, value_unit="seconds",
-              description="A page was shown; value = seconds visible (optional).")
-register_verb("product.viewed", object_types={"product"}, client_allowed=True, value_unit="seconds",
-              description="A product page or card was viewed.")
+register_verb(
+    "page.viewed",
+    object_types={"page"},
+    client_allowed=True,
+    value_unit="seconds",
+    description="A page was shown; value = seconds visible (optional).",
+)
+register_verb(
+    "product.viewed",
+    object_types={"product"},
+    client_allowed=True,
+    value_unit="seconds",
+    description="A product page or card was viewed.",
+)
 register_verb("account.signed_up", object_types={"user"}, client_allowed=False)
 register_verb("account.logged_in", object_types={"user"}, client_allowed=False)
 register_verb("verification.submitted", object_types={"verification_request"}, client_allowed=False)

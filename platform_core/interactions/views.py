@@ -56,23 +56,24 @@ def batch_ingest(request):
     try:
         batch = _decode_batch(request.body)
     except msgspec.ValidationError as error:
-        return _error(400, "invalid_batch", f"The batch is not of the form {{\"events\": [...]}}: {error}")
+        return _error(400, "invalid_batch", f'The batch is not of the form {{"events": [...]}}: {error}')
     except msgspec.DecodeError as error:
         return _error(400, "malformed_json", f"The body is not valid JSON: {error}")
     limit = settings.INTERACTIONS_MAX_BATCH
     if len(batch.events) > limit:
-        return _error(413, "batch_too_large", f"A batch holds at most {limit} events; this one has {len(batch.events)}.",
-                      {"max_events": limit, "events": len(batch.events)})
+        return _error(
+            413,
+            "batch_too_large",
+            f"A batch holds at most {limit} events; this one has {len(batch.events)}.",
+            {"max_events": limit, "events": len(batch.events)},
+        )
     if not batch.events:
         return _error(400, "empty_batch", "The batch holds no events.")
     result = ingest_client_batch(user=user, raw_events=batch.events)
     summary = {"accepted": result.accepted, "duplicates": result.duplicates}
     if not result.rejected:
         return _json(200, summary)
-    rejected = [
-        {"index": item.index, "client_event_id": item.client_event_id, "errors": item.errors}
-        for item in result.rejected
-    ]
+    rejected = [{"index": item.index, "client_event_id": item.client_event_id, "errors": item.errors} for item in result.rejected]
     return _error(
         422,
         "events_rejected",

@@ -33,9 +33,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(fields=["email"], condition=Q(email__isnull=False), name="user_email_unique"),
-            models.UniqueConstraint(
-                fields=["mobile_index"], condition=Q(mobile_index__isnull=False), name="user_mobile_unique"
-            ),
+            models.UniqueConstraint(fields=["mobile_index"], condition=Q(mobile_index__isnull=False), name="user_mobile_unique"),
         ]
 
     def __str__(self) -> str:

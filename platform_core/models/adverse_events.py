@@ -40,9 +40,7 @@ class AdverseEventReport(models.Model):
     reaction = models.TextField(_("adverse reaction"), blank=True)
     suspect_product = models.CharField(_("suspect product"), max_length=200, blank=True)
     reporter_description = models.CharField(_("identifiable reporter"), max_length=200, blank=True)
-    triaged_by = models.ForeignKey(
-        "platform_core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    triaged_by = models.ForeignKey("platform_core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     triaged_at = models.DateTimeField(null=True, blank=True)
     triage_reason = models.TextField(blank=True)
     forwarded_at = models.DateTimeField(null=True, blank=True)
@@ -57,9 +55,7 @@ class AdverseEventReport(models.Model):
             models.Index(fields=["source_type", "source_id"]),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_type", "source_id", "text_sha256"], name="ae_report_once_per_source_text"
-            )
+            models.UniqueConstraint(fields=["source_type", "source_id", "text_sha256"], name="ae_report_once_per_source_text")
         ]
 
     def __str__(self) -> str:

@@ -36,9 +36,7 @@ class Consent(models.Model):
 
     user = models.ForeignKey("platform_core.User", on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=32, choices=ConsentPurpose.choices)
-    sponsor = models.ForeignKey(
-        "platform_core.Sponsor", on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
-    )
+    sponsor = models.ForeignKey("platform_core.Sponsor", on_delete=models.PROTECT, null=True, blank=True, related_name="consents")
     document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="+")
     granted = models.BooleanField()
     updated_at = models.DateTimeField()

@@ -97,9 +97,7 @@ class VerificationRequest(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    doctor = models.ForeignKey(
-        "platform_core.User", on_delete=models.CASCADE, related_name="verification_requests"
-    )
+    doctor = models.ForeignKey("platform_core.User", on_delete=models.CASCADE, related_name="verification_requests")
     hospital_name = models.CharField(_("hospital"), max_length=120)
     hospital_level = models.CharField(_("hospital level"), max_length=2, choices=HospitalLevel.choices)
     province = models.CharField(_("province"), max_length=20)
@@ -113,9 +111,7 @@ class VerificationRequest(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(auto_now_add=True)
-    reviewer = models.ForeignKey(
-        "platform_core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    reviewer = models.ForeignKey("platform_core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
 
@@ -124,9 +120,7 @@ class VerificationRequest(models.Model):
         verbose_name_plural = _("verification requests")
         ordering = ["-submitted_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["doctor"], condition=Q(status="pending"), name="verification_one_pending_per_doctor"
-            )
+            models.UniqueConstraint(fields=["doctor"], condition=Q(status="pending"), name="verification_one_pending_per_doctor")
         ]
 
     def __str__(self) -> str:

@@ -15,9 +15,7 @@ class InteractionEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     occurred_at = models.DateTimeField()
     received_at = models.DateTimeField()
-    actor = models.ForeignKey(
-        "platform_core.User", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
+    actor = models.ForeignKey("platform_core.User", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     verb = models.CharField(max_length=48)
     object_type = models.CharField(max_length=48)
     object_id = models.CharField(max_length=64)
@@ -41,9 +39,7 @@ class InteractionEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="interaction_object"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["actor", "client_event_id", "occurred_at"], name="interaction_idempotency"
-            )
+            models.UniqueConstraint(fields=["actor", "client_event_id", "occurred_at"], name="interaction_idempotency")
         ]
 
     def __str__(self) -> str:

@@ -53,9 +53,7 @@ class Product(models.Model):
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
     therapeutic_area = models.ForeignKey(TherapeuticArea, on_delete=models.PROTECT, related_name="products")
     indication = models.TextField(_("indication"), blank=True)
-    registration_status = models.CharField(
-        max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.ACTIVE
-    )
+    registration_status = models.CharField(max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.ACTIVE)
 
     objects = ScopedManager(sponsor="sponsor")
 

@@ -35,7 +35,7 @@ def classify_login(login: str) -> tuple[str, str]:
         try:
             validate_email(login)
         except DjangoValidationError:
-            raise ValidationFailed(_("Enter a valid e-mail address."), details={"login": "invalid_email"})
+            raise ValidationFailed(_("Enter a valid e-mail address."), details={"login": "invalid_email"}) from None
         return "email", login.lower()
     mobile = normalise_mobile(login)
     if not MOBILE_PATTERN.match(mobile):
@@ -88,12 +88,21 @@ def doctor_sign_up(*, login: str, password: str, name: str, accept_terms: bool) 
             RoleAssignment.objects.create(user=candidate, role=Role.DOCTOR)
             DoctorProfile.objects.create(user=candidate)
             consent_set(user=candidate, document=current_document("platform_terms"), sponsor=None, granted=True)
-            audit_record(actor=candidate, action="accounts.user.signed_up", target=candidate,
-                         after={"login_kind": kind, "roles": [Role.DOCTOR]})
-            record_event(actor=candidate, verb="account.signed_up", target=candidate, object_type="user",
-                         client_event_id=f"signup:{candidate.pk}")
+            audit_record(
+                actor=candidate,
+                action="accounts.user.signed_up",
+                target=candidate,
+                after={"login_kind": kind, "roles": [Role.DOCTOR]},
+            )
+            record_event(
+                actor=candidate,
+                verb="account.signed_up",
+                target=candidate,
+                object_type="user",
+                client_event_id=f"signup:{candidate.pk}",
+            )
     except IntegrityError:
-        raise Conflict(_("An account with this e-mail or mobile number already exists."), details={"login": "taken"})
+        raise Conflict(_("An account with this e-mail or mobile number already exists."), details={"login": "taken"}) from None
     return candidate
 
 
@@ -104,8 +113,14 @@ def role_grant(*, actor, user: User, role: Role, reason: str = "") -> RoleAssign
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, defaults={"granted_by": actor})
         if created:
-            audit_record(actor=actor, action="accounts.role.granted", target=user, sponsor_id=user.sponsor_id,
-                         after={"role": str(role)}, reason=reason)
+            audit_record(
+                actor=actor,
+                action="accounts.role.granted",
+                target=user,
+                sponsor_id=user.sponsor_id,
+                after={"role": str(role)},
+                reason=reason,
+            )
     user.__dict__.pop("_role_codes", None)
     user.__dict__.pop("_capabilities", None)
     return assignment
@@ -115,13 +130,24 @@ def role_revoke(*, actor, user: User, role: Role, reason: str = "") -> None:
     with transaction.atomic():
         deleted, _ = RoleAssignment.objects.filter(user=user, role=role).delete()
         if deleted:
-            audit_record(actor=actor, action="accounts.role.revoked", target=user, sponsor_id=user.sponsor_id,
-                         before={"role": str(role)}, reason=reason)
+            audit_record(
+                actor=actor,
+                action="accounts.role.revoked",
+                target=user,
+                sponsor_id=user.sponsor_id,
+                before={"role": str(role)},
+                reason=reason,
+            )
     user.__dict__.pop("_role_codes", None)
     user.__dict__.pop("_capabilities", None)
 
 
 def login_record(*, user: User) -> None:
     """Record a successful login as an interaction (one per session start)."""
-    record_event(actor=user, verb="account.logged_in", target=user, object_type="user",
-                 client_event_id=f"login:{user.pk}:{timezone.now().timestamp():.0f}")
+    record_event(
+        actor=user,
+        verb="account.logged_in",
+        target=user,
+        object_type="user",
+        client_event_id=f"login:{user.pk}:{timezone.now().timestamp():.0f}",
+    )

@@ -56,7 +56,12 @@ def ae_find_terms(text: str) -> tuple[list[str], Product | None, bool]:
 
 
 def ae_screen_text(
-    *, text: str, reporter, source_type: str, source_id: str | int, sponsor_id: int | None = None,
+    *,
+    text: str,
+    reporter,
+    source_type: str,
+    source_id: str | int,
+    sponsor_id: int | None = None,
     context: dict | None = None,
 ) -> AdverseEventReport | None:
     """Screen free text; queue a suspected AE (idempotent per source and text). Returns the report or None."""
@@ -69,23 +74,43 @@ def ae_screen_text(
     digest = hashlib.sha256(text.encode()).hexdigest()
     with transaction.atomic():
         report, created = AdverseEventReport.objects.get_or_create(
-            source_type=source_type, source_id=str(source_id), text_sha256=digest,
+            source_type=source_type,
+            source_id=str(source_id),
+            text_sha256=digest,
             defaults={
-                "text": text, "matched_terms": terms, "context": context or {}, "reporter": reporter,
-                "sponsor_id": sponsor_id or (product.sponsor_id if product else None), "product": product,
-                "received_at": now, "forward_due_at": next_business_day(now),
+                "text": text,
+                "matched_terms": terms,
+                "context": context or {},
+                "reporter": reporter,
+                "sponsor_id": sponsor_id or (product.sponsor_id if product else None),
+                "product": product,
+                "received_at": now,
+                "forward_due_at": next_business_day(now),
                 "seriousness": AdverseEventReport.Seriousness.SERIOUS if serious else AdverseEventReport.Seriousness.UNKNOWN,
             },
         )
         if created:
-            audit_record(actor=reporter, action="pv.report.queued", target=report, sponsor_id=report.sponsor_id,
-                         after={"source": f"{source_type}:{source_id}", "terms": terms})
+            audit_record(
+                actor=reporter,
+                action="pv.report.queued",
+                target=report,
+                sponsor_id=report.sponsor_id,
+                after={"source": f"{source_type}:{source_id}", "terms": terms},
+            )
     return report
 
 
 def ae_triage(
-    *, officer, report_id: int, is_adverse_event: bool, reason: str, patient_descriptor: str = "",
-    reaction: str = "", suspect_product: str = "", reporter_description: str = "", seriousness: str = "",
+    *,
+    officer,
+    report_id: int,
+    is_adverse_event: bool,
+    reason: str,
+    patient_descriptor: str = "",
+    reaction: str = "",
+    suspect_product: str = "",
+    reporter_description: str = "",
+    seriousness: str = "",
 ) -> AdverseEventReport:
     """Decide a queued report: not an AE (reason), or an AE with the four minimum elements."""
     if not has_capability(officer, "pv.triage"):
@@ -96,8 +121,10 @@ def ae_triage(
         missing = {
             name: "required"
             for name, value in (
-                ("patient_descriptor", patient_descriptor), ("reaction", reaction),
-                ("suspect_product", suspect_product), ("reporter_description", reporter_description),
+                ("patient_descriptor", patient_descriptor),
+                ("reaction", reaction),
+                ("suspect_product", suspect_product),
+                ("reporter_description", reporter_description),
             )
             if not value.strip()
         }
@@ -124,8 +151,15 @@ def ae_triage(
         report.triaged_at = timezone.now()
         report.triage_reason = reason.strip()
         report.save()
-        audit_record(actor=officer, action="ae.report.triaged", target=report, sponsor_id=report.sponsor_id,
-                     before=before, after={"status": report.status, "seriousness": report.seriousness}, reason=reason)
+        audit_record(
+            actor=officer,
+            action="ae.report.triaged",
+            target=report,
+            sponsor_id=report.sponsor_id,
+            before=before,
+            after={"status": report.status, "seriousness": report.seriousness},
+            reason=reason,
+        )
     return report
 
 
@@ -142,8 +176,15 @@ def ae_forward(*, officer, report_id: int, reason: str) -> AdverseEventReport:
         report.status = AdverseEventReport.Status.FORWARDED
         report.forwarded_at = timezone.now()
         report.save(update_fields=["status", "forwarded_at"])
-        audit_record(actor=officer, action="ae.report.forwarded", target=report, sponsor_id=report.sponsor_id,
-                     before={"status": "confirmed"}, after={"status": "forwarded"}, reason=reason)
+        audit_record(
+            actor=officer,
+            action="ae.report.forwarded",
+            target=report,
+            sponsor_id=report.sponsor_id,
+            before={"status": "confirmed"},
+            after={"status": "forwarded"},
+            reason=reason,
+        )
     return report
 
 

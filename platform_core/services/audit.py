@@ -65,8 +65,9 @@ def audit_record(
 ) -> AuditEntry:
     """Append one audit entry. Call inside the transaction of the change it records."""
     if action.startswith(REASON_REQUIRED_PREFIXES) and not reason.strip():
-        raise ValidationFailed(_("A reason is required for this change (%(action)s).") % {"action": action},
-                               details={"reason": "required"})
+        raise ValidationFailed(
+            _("A reason is required for this change (%(action)s).") % {"action": action}, details={"reason": "required"}
+        )
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk

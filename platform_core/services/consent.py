@@ -13,9 +13,7 @@ from platform_core.services.audit import audit_record
 
 def current_document(purpose: str) -> ConsentDocument:
     """The version in force for a purpose (the latest effective one)."""
-    document = (
-        ConsentDocument.objects.filter(purpose=purpose, effective_at__lte=timezone.now()).order_by("-effective_at").first()
-    )
+    document = ConsentDocument.objects.filter(purpose=purpose, effective_at__lte=timezone.now()).order_by("-effective_at").first()
     if document is None:
         document = _default_document(purpose)
     return document
@@ -55,11 +53,7 @@ def consent_set(*, user, document: ConsentDocument, sponsor: Sponsor | None, gra
         sponsor = None
     now = timezone.now()
     with transaction.atomic():
-        current = (
-            Consent.objects.select_for_update()
-            .filter(user=user, purpose=document.purpose, sponsor=sponsor)
-            .first()
-        )
+        current = Consent.objects.select_for_update().filter(user=user, purpose=document.purpose, sponsor=sponsor).first()
         before = None if current is None else {"granted": current.granted, "version": current.document.version}
         if current is not None and current.granted == granted and current.document_id == document.pk:
             return current
@@ -69,13 +63,32 @@ def consent_set(*, user, document: ConsentDocument, sponsor: Sponsor | None, gra
         current.granted = granted
         current.updated_at = now
         current.save()
-        ConsentEvent.objects.create(user=user, purpose=document.purpose, sponsor=sponsor, document=document,
-                                    granted=granted, occurred_at=now, channel=channel)
+        ConsentEvent.objects.create(
+            user=user,
+            purpose=document.purpose,
+            sponsor=sponsor,
+            document=document,
+            granted=granted,
+            occurred_at=now,
+            channel=channel,
+        )
         action = "consent.granted" if granted else "consent.withdrawn"
-        audit_record(actor=user, action=f"privacy.{action}", target=current, sponsor_id=getattr(sponsor, "pk", None),
-                     before=before, after={"granted": granted, "version": document.version, "purpose": document.purpose})
-        record_event(actor=user, verb=action, target=current, object_type="consent", sponsor_id=getattr(sponsor, "pk", None),
-                     client_event_id=f"{action}:{current.pk}:{now.timestamp():.6f}")
+        audit_record(
+            actor=user,
+            action=f"privacy.{action}",
+            target=current,
+            sponsor_id=getattr(sponsor, "pk", None),
+            before=before,
+            after={"granted": granted, "version": document.version, "purpose": document.purpose},
+        )
+        record_event(
+            actor=user,
+            verb=action,
+            target=current,
+            object_type="consent",
+            sponsor_id=getattr(sponsor, "pk", None),
+            client_event_id=f"{action}:{current.pk}:{now.timestamp():.6f}",
+        )
     return current
 
 

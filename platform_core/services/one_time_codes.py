@@ -36,12 +36,16 @@ def one_time_code_send(*, login: str, ip: str | None) -> None:
     hour_ago = now - timedelta(hours=1)
     if recent.filter(created_at__gte=hour_ago).count() >= settings.ONE_TIME_CODE_MAX_PER_HOUR:
         raise RateLimited(_("Too many codes requested for this account. Try again in an hour."))
-    if ip and OneTimeCode.objects.filter(requested_ip=ip, created_at__gte=hour_ago).count() >= 4 * settings.ONE_TIME_CODE_MAX_PER_HOUR:
+    from_ip = OneTimeCode.objects.filter(requested_ip=ip, created_at__gte=hour_ago)
+    if ip and from_ip.count() >= 4 * settings.ONE_TIME_CODE_MAX_PER_HOUR:
         raise RateLimited(_("Too many codes requested from your network. Try again later."))
     code = f"{secrets.randbelow(1_000_000):06d}"
     OneTimeCode.objects.create(
-        target_index=target_index, purpose=PURPOSE_LOGIN, code_hash=_hash(code, target_index),
-        expires_at=now + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS), requested_ip=ip,
+        target_index=target_index,
+        purpose=PURPOSE_LOGIN,
+        code_hash=_hash(code, target_index),
+        expires_at=now + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS),
+        requested_ip=ip,
     )
     if user_find_by_login(value) is None:
         return

@@ -72,8 +72,15 @@ def verification_submit(
         if VerificationRequest.objects.filter(doctor=doctor, status=VerificationRequest.Status.PENDING).exists():
             raise Conflict(_("Your previous submission is still being reviewed."))
         request = VerificationRequest(
-            doctor=doctor, hospital_name=hospital_name.strip(), hospital_level=hospital_level, province=province.strip(),
-            city=city.strip(), department=department, title=title, specialty=specialty.strip(), licence_number=licence,
+            doctor=doctor,
+            hospital_name=hospital_name.strip(),
+            hospital_level=hospital_level,
+            province=province.strip(),
+            city=city.strip(),
+            department=department,
+            title=title,
+            specialty=specialty.strip(),
+            licence_number=licence,
         )
         request.evidence.save(clean_evidence.name, clean_evidence, save=False)
         request.save()
@@ -83,11 +90,25 @@ def verification_submit(
         if profile.verification_status != VerificationStatus.VERIFIED:
             profile.verification_status = VerificationStatus.PENDING
             profile.save(update_fields=["verification_status"])
-        audit_record(actor=doctor, action="verification.request.submitted", target=request, before=before,
-                     after={"verification_status": profile.verification_status, "hospital": request.hospital_name,
-                            "department": department, "title": title})
-        record_event(actor=doctor, verb="verification.submitted", target=request, object_type="verification_request",
-                     client_event_id=f"verification-submitted:{request.pk}")
+        audit_record(
+            actor=doctor,
+            action="verification.request.submitted",
+            target=request,
+            before=before,
+            after={
+                "verification_status": profile.verification_status,
+                "hospital": request.hospital_name,
+                "department": department,
+                "title": title,
+            },
+        )
+        record_event(
+            actor=doctor,
+            verb="verification.submitted",
+            target=request,
+            object_type="verification_request",
+            client_event_id=f"verification-submitted:{request.pk}",
+        )
     return request
 
 
@@ -122,7 +143,8 @@ def verification_decide(*, reviewer, request_id: int, approve: bool, reason: str
         request.save(update_fields=["status", "reviewer", "decided_at", "decision_reason"])
         if approve:
             hospital, _created = Hospital.objects.get_or_create(
-                name=request.hospital_name, province=request.province,
+                name=request.hospital_name,
+                province=request.province,
                 defaults={"level": request.hospital_level, "city": request.city},
             )
             profile.hospital = hospital
@@ -141,12 +163,23 @@ def verification_decide(*, reviewer, request_id: int, approve: bool, reason: str
                 profile.save()
         except IntegrityError:
             # Two pending requests raced for the same licence: the first approval won.
-            raise Conflict(_("This licence number is already verified for another account."),
-                           details={"licence_number": "taken"})
-        audit_record(actor=reviewer, action="verification.request." + ("approved" if approve else "rejected"),
-                     target=request, before=before, after={"verification_status": profile.verification_status},
-                     reason=reason)
-        record_event(actor=request.doctor, verb="verification.decided", target=request,
-                     object_type="verification_request", context={"approved": approve},
-                     client_event_id=f"verification-decided:{request.pk}")
+            raise Conflict(
+                _("This licence number is already verified for another account."), details={"licence_number": "taken"}
+            ) from None
+        audit_record(
+            actor=reviewer,
+            action="verification.request." + ("approved" if approve else "rejected"),
+            target=request,
+            before=before,
+            after={"verification_status": profile.verification_status},
+            reason=reason,
+        )
+        record_event(
+            actor=request.doctor,
+            verb="verification.decided",
+            target=request,
+            object_type="verification_request",
+            context={"approved": approve},
+            client_event_id=f"verification-decided:{request.pk}",
+        )
     return request

@@ -8,7 +8,6 @@ the database search backend. Every integration reads one variable (see README).
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("XINGLIN_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -20,9 +19,7 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="embedded-default-secret-key-change-me-in-production-0123456789")
 # Fernet keys, comma-separated, newest first (MultiFernet rotation). The default is for the
 # embedded demo only; production refuses to start without its own key.
-FIELD_ENCRYPTION_KEYS = env.list(
-    "FIELD_ENCRYPTION_KEY", default=["kQ1V0p6QxgYk8hJ3m3cT0l0z0e3x9W0i2nq1dV6pQ0A="]
-)
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY", default=["kQ1V0p6QxgYk8hJ3m3cT0l0z0e3x9W0i2nq1dV6pQ0A="])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -112,9 +109,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web process, the worker and beat share one file.
-    DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -185,7 +180,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xinglin API",
-    "DESCRIPTION": "Xinglin (杏林) platform API. Errors share one JSON shape: {\"error\": {\"code\", \"message\", \"details\"}}.",
+    "DESCRIPTION": 'Xinglin (杏林) platform API. Errors share one JSON shape: {"error": {"code", "message", "details"}}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -222,9 +217,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = None
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
-    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CELERY_BROKER_DIR = VAR_DIR / "celery"

@@ -26,7 +26,14 @@ from platform_core.web.common import NotFoundAs404Mixin, add_service_errors
 from platform_core.web.forms import ConsentChangeForm, DeletionRequestForm, SignUpForm, VerificationForm
 
 VERIFICATION_FIELDS = (
-    "hospital_name", "hospital_level", "province", "city", "department", "title", "specialty", "licence_number",
+    "hospital_name",
+    "hospital_level",
+    "province",
+    "city",
+    "department",
+    "title",
+    "specialty",
+    "licence_number",
 )
 
 
@@ -43,15 +50,14 @@ class SignUpView(View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                user = doctor_sign_up(login=data["login"], password=data["password"], name=data["name"],
-                                      accept_terms=data["accept_terms"])
+                user = doctor_sign_up(
+                    login=data["login"], password=data["password"], name=data["name"], accept_terms=data["accept_terms"]
+                )
             except (ValidationFailed, Conflict) as error:
                 add_service_errors(form, error)
             else:
                 auth_login(request, user, backend=PASSWORD_BACKEND)
-                messages.success(
-                    request, _("Welcome to Xinglin! Verify your credentials to unlock professional content.")
-                )
+                messages.success(request, _("Welcome to Xinglin! Verify your credentials to unlock professional content."))
                 return redirect("verification")
         return self._render(request, form)
 
@@ -83,9 +89,7 @@ class VerificationView(CapabilityRequiredMixin, NotFoundAs404Mixin, View):
                 messages.error(request, error.message)
                 return redirect("verification")
             else:
-                messages.success(
-                    request, _("Thank you. Your credentials were submitted; a reviewer will check them shortly.")
-                )
+                messages.success(request, _("Thank you. Your credentials were submitted; a reviewer will check them shortly."))
                 return redirect("verification")
         # A browser never keeps a chosen file after an error: say so next to the field.
         choose_again = "evidence" in request.FILES and "evidence" not in form.errors
@@ -118,16 +122,18 @@ def consent_rows(user) -> list[dict]:
             state = "none"
         else:
             state = "given" if consent.granted else "withdrawn"
-        rows.append({
-            "key": f"{purpose.value}-{sponsor.pk if sponsor else 'platform'}",
-            "purpose": purpose.value,
-            "purpose_label": purpose.label,
-            "sponsor": sponsor,
-            "consent": consent,
-            "state": state,
-            "document": consent.document if consent is not None and consent.granted else current,
-            "outdated": consent is not None and consent.granted and consent.document_id != current.pk,
-        })
+        rows.append(
+            {
+                "key": f"{purpose.value}-{sponsor.pk if sponsor else 'platform'}",
+                "purpose": purpose.value,
+                "purpose_label": purpose.label,
+                "sponsor": sponsor,
+                "consent": consent,
+                "state": state,
+                "document": consent.document if consent is not None and consent.granted else current,
+                "outdated": consent is not None and consent.granted and consent.document_id != current.pk,
+            }
+        )
     return rows
 
 

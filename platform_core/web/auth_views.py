@@ -122,8 +122,13 @@ def lockout_response(request, credentials=None, *args, **kwargs):
     seconds = int(settings.AXES_COOLOFF_TIME * 3600)
     if request.path.startswith("/api/"):
         response = JsonResponse(
-            {"error": {"code": "locked_out", "message": _("Too many failed logins. Try again in %(minutes)d minutes.")
-                       % {"minutes": seconds // 60}, "details": {"retry_after_seconds": seconds}}},
+            {
+                "error": {
+                    "code": "locked_out",
+                    "message": _("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": seconds // 60},
+                    "details": {"retry_after_seconds": seconds},
+                }
+            },
             status=429,
         )
         response["Retry-After"] = str(seconds)

@@ -80,7 +80,9 @@ class CodeLoginForm(forms.Form):
 
 class SignUpForm(forms.Form):
     name = forms.CharField(
-        label=_("Full name"), max_length=80, required=False,
+        label=_("Full name"),
+        max_length=80,
+        required=False,
         widget=forms.TextInput(attrs={**REQUIRED, "autocomplete": "name"}),
     )
     login = forms.CharField(
@@ -97,18 +99,21 @@ class SignUpForm(forms.Form):
         help_text=_("At least 8 characters; not only digits, not a common password."),
         widget=forms.PasswordInput(attrs={**REQUIRED, "autocomplete": "new-password"}),
     )
-    accept_terms = forms.BooleanField(
-        label=_("I have read and accept the platform terms and privacy policy"), required=False
-    )
+    accept_terms = forms.BooleanField(label=_("I have read and accept the platform terms and privacy policy"), required=False)
 
 
 class VerificationForm(forms.Form):
     hospital_name = forms.CharField(
-        label=_("Hospital"), max_length=120, required=False, widget=forms.TextInput(attrs=REQUIRED),
+        label=_("Hospital"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs=REQUIRED),
         help_text=_("The full registered name, e.g. 浙江大学医学院附属第一医院."),
     )
     hospital_level = forms.ChoiceField(
-        label=_("Hospital level"), choices=_with_blank(HospitalLevel.choices), required=False,
+        label=_("Hospital level"),
+        choices=_with_blank(HospitalLevel.choices),
+        required=False,
         widget=forms.Select(attrs=REQUIRED),
     )
     province = forms.ChoiceField(
@@ -116,22 +121,30 @@ class VerificationForm(forms.Form):
     )
     city = forms.CharField(label=_("City"), max_length=20, required=False)
     department = forms.ChoiceField(
-        label=_("Department"), choices=_with_blank(Department.choices), required=False,
+        label=_("Department"),
+        choices=_with_blank(Department.choices),
+        required=False,
         widget=forms.Select(attrs=REQUIRED),
     )
     title = forms.ChoiceField(
-        label=_("Professional title"), choices=_with_blank(ProfessionalTitle.choices), required=False,
+        label=_("Professional title"),
+        choices=_with_blank(ProfessionalTitle.choices),
+        required=False,
         widget=forms.Select(attrs=REQUIRED),
     )
-    specialty = forms.CharField(label=_("Specialty"), max_length=80, required=False,
-                                help_text=_("Optional, e.g. heart failure, type 2 diabetes."))
+    specialty = forms.CharField(
+        label=_("Specialty"), max_length=80, required=False, help_text=_("Optional, e.g. heart failure, type 2 diabetes.")
+    )
     licence_number = forms.CharField(
-        label=_("Practice-licence number"), max_length=40, required=False,
+        label=_("Practice-licence number"),
+        max_length=40,
+        required=False,
         widget=forms.TextInput(attrs={**REQUIRED, "autocomplete": "off", "spellcheck": "false"}),
         help_text=_("As printed on your 医师执业证书. Stored encrypted; only verification reviewers see it."),
     )
     evidence = forms.FileField(
-        label=_("Photo of your practice licence or work badge"), required=False,
+        label=_("Photo of your practice licence or work badge"),
+        required=False,
         help_text=_("JPEG, PNG or WebP, at most 5 MB. Location and camera data are removed."),
         widget=forms.FileInput(attrs={**REQUIRED, "accept": "image/jpeg,image/png,image/webp"}),
     )
@@ -155,7 +168,10 @@ class DeletionRequestForm(forms.Form):
 class VerificationDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.CharField(
-        label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a rejection: the doctor sees it."),
     )
 
@@ -167,11 +183,10 @@ class AdverseEventTriageForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    seriousness = forms.ChoiceField(
-        label=_("Seriousness"), choices=AdverseEventReport.Seriousness.choices, required=False
+    seriousness = forms.ChoiceField(label=_("Seriousness"), choices=AdverseEventReport.Seriousness.choices, required=False)
+    patient_descriptor = forms.CharField(
+        label=_("Identifiable patient"), max_length=200, required=False, help_text=_("E.g. initials, age, sex — no full name.")
     )
-    patient_descriptor = forms.CharField(label=_("Identifiable patient"), max_length=200, required=False,
-                                         help_text=_("E.g. initials, age, sex — no full name."))
     reaction = forms.CharField(label=_("Adverse reaction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     suspect_product = forms.CharField(label=_("Suspect product"), max_length=200, required=False)
     reporter_description = forms.CharField(label=_("Identifiable reporter"), max_length=200, required=False)
@@ -180,7 +195,9 @@ class AdverseEventTriageForm(forms.Form):
 
 class AdverseEventForwardForm(forms.Form):
     reason = forms.CharField(
-        label=_("Note for the record"), max_length=1000, required=False,
+        label=_("Note for the record"),
+        max_length=1000,
+        required=False,
         widget=forms.Textarea(attrs={**REQUIRED, "rows": 2}),
         help_text=_("E.g. the sponsor's case number or how it was sent."),
     )

@@ -50,11 +50,13 @@ class AdverseEventDetailView(CapabilityRequiredMixin, NotFoundAs404Mixin, Templa
 
     def get_context_data(self, **kwargs):
         report = selectors.ae_get_for(actor=self.request.user, report_id=self.kwargs["report_id"])
-        triage_form = kwargs.get("triage_form") or AdverseEventTriageForm(initial={
-            "seriousness": report.seriousness,
-            "suspect_product": str(report.product) if report.product_id else "",
-            "reporter_description": str(report.reporter) if report.reporter_id else "",
-        })
+        triage_form = kwargs.get("triage_form") or AdverseEventTriageForm(
+            initial={
+                "seriousness": report.seriousness,
+                "suspect_product": str(report.product) if report.product_id else "",
+                "reporter_description": str(report.reporter) if report.reporter_id else "",
+            }
+        )
         return {
             **super().get_context_data(**kwargs),
             "report": report,
@@ -72,9 +74,14 @@ class AdverseEventDetailView(CapabilityRequiredMixin, NotFoundAs404Mixin, Templa
             data = form.cleaned_data
             try:
                 ae_triage(
-                    officer=request.user, report_id=report_id, is_adverse_event=data["is_adverse_event"],
-                    reason=data["reason"], patient_descriptor=data["patient_descriptor"], reaction=data["reaction"],
-                    suspect_product=data["suspect_product"], reporter_description=data["reporter_description"],
+                    officer=request.user,
+                    report_id=report_id,
+                    is_adverse_event=data["is_adverse_event"],
+                    reason=data["reason"],
+                    patient_descriptor=data["patient_descriptor"],
+                    reaction=data["reaction"],
+                    suspect_product=data["suspect_product"],
+                    reporter_description=data["reporter_description"],
                     seriousness=data["seriousness"],
                 )
             except ValidationFailed as error:

@@ -5,7 +5,6 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.generic import TemplateView
 from platform_core import selectors
 from platform_core.exceptions import Conflict, ValidationFailed
 from platform_core.models import AuditEntry, VerificationRequest
-from platform_core.permissions import CapabilityRequiredMixin, has_capability
+from platform_core.permissions import CapabilityRequiredMixin
 from platform_core.services.verification import verification_decide
 from platform_core.web.common import NotFoundAs404Mixin, add_service_errors
 from platform_core.web.forms import VerificationDecisionForm
@@ -71,8 +70,9 @@ class VerificationDetailView(CapabilityRequiredMixin, NotFoundAs404Mixin, Templa
         if form.is_valid():
             approve = form.cleaned_data["decision"] == "approve"
             try:
-                decided = verification_decide(reviewer=request.user, request_id=request_id, approve=approve,
-                                              reason=form.cleaned_data["reason"])
+                decided = verification_decide(
+                    reviewer=request.user, request_id=request_id, approve=approve, reason=form.cleaned_data["reason"]
+                )
             except ValidationFailed as error:
                 add_service_errors(form, error)
             except Conflict as error:

@@ -28,10 +28,12 @@ urlpatterns = [
     path("home/moderator/", home_views.ModeratorHomeView.as_view(), name="home_moderator"),
     # HCP verification review
     path("review/verifications/", review_views.VerificationQueueView.as_view(), name="verification_queue"),
-    path("review/verifications/<int:request_id>/", review_views.VerificationDetailView.as_view(),
-         name="verification_detail"),
-    path("review/verifications/<int:request_id>/evidence/", review_views.VerificationEvidenceView.as_view(),
-         name="verification_evidence"),
+    path("review/verifications/<int:request_id>/", review_views.VerificationDetailView.as_view(), name="verification_detail"),
+    path(
+        "review/verifications/<int:request_id>/evidence/",
+        review_views.VerificationEvidenceView.as_view(),
+        name="verification_evidence",
+    ),
     # Pharmacovigilance
     path("pv/reports/", pv_views.AdverseEventQueueView.as_view(), name="pv_queue"),
     path("pv/reports/<int:report_id>/", pv_views.AdverseEventDetailView.as_view(), name="pv_detail"),

@@ -71,8 +71,16 @@ def test_home_redirects_each_role_to_its_own_home(request, client_for, product_a
 
 def test_role_homes_of_other_roles_answer_404(client_for, unverified_doctor):
     client = client_for(unverified_doctor)
-    for name in ("home_rep", "home_manager", "home_pv", "home_verifier", "home_admin", "verification_queue",
-                 "pv_queue", "audit_log"):
+    for name in (
+        "home_rep",
+        "home_manager",
+        "home_pv",
+        "home_verifier",
+        "home_admin",
+        "verification_queue",
+        "pv_queue",
+        "audit_log",
+    ):
         assert client.get(reverse(name)).status_code == 404, name
 
 
@@ -111,10 +119,19 @@ def test_signup_logs_in_and_goes_to_verification(client):
 
 def test_verification_errors_keep_values_and_ask_for_the_file_again(client_for, unverified_doctor):
     client = client_for(unverified_doctor)
-    response = client.post(reverse("verification"), {
-        "hospital_name": "浙江大学医学院附属第一医院", "hospital_level": "3A", "province": "浙江", "city": "杭州",
-        "department": "cardiology", "title": "attending", "licence_number": "12", "evidence": png_upload(),
-    })
+    response = client.post(
+        reverse("verification"),
+        {
+            "hospital_name": "浙江大学医学院附属第一医院",
+            "hospital_level": "3A",
+            "province": "浙江",
+            "city": "杭州",
+            "department": "cardiology",
+            "title": "attending",
+            "licence_number": "12",
+            "evidence": png_upload(),
+        },
+    )
     body = response.content.decode()
     assert 'value="浙江大学医学院附属第一医院"' in body
     assert "医师执业证书编号应为 10 至 30 位字母或数字。" in body
@@ -123,8 +140,15 @@ def test_verification_errors_keep_values_and_ask_for_the_file_again(client_for, 
 
 def test_verifier_sees_licence_and_evidence_and_approves(client_for, unverified_doctor, verifier, client):
     item = verification_submit(
-        doctor=unverified_doctor, hospital_name="四川大学华西医院", hospital_level="3A", province="四川", city="成都",
-        department="oncology", title="chief", licence_number="110510000123456", evidence=png_upload(),
+        doctor=unverified_doctor,
+        hospital_name="四川大学华西医院",
+        hospital_level="3A",
+        province="四川",
+        city="成都",
+        department="oncology",
+        title="chief",
+        licence_number="110510000123456",
+        evidence=png_upload(),
     )
     reviewer = client_for(verifier)
     detail = reviewer.get(reverse("verification_detail", kwargs={"request_id": item.pk})).content.decode()
@@ -137,14 +161,14 @@ def test_verifier_sees_licence_and_evidence_and_approves(client_for, unverified_
     assert "sandbox" in evidence["Content-Security-Policy"]
     assert b"".join(evidence.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
     # Nobody else gets the file, not even the doctor who sent it.
-    assert client_for(unverified_doctor).get(
-        reverse("verification_evidence", kwargs={"request_id": item.pk})).status_code == 404
+    assert client_for(unverified_doctor).get(reverse("verification_evidence", kwargs={"request_id": item.pk})).status_code == 404
     assert client.get(reverse("verification_evidence", kwargs={"request_id": item.pk})).status_code == 302
 
     rejected = reviewer.post(reverse("verification_detail", kwargs={"request_id": item.pk}), {"decision": "reject"})
     assert "请填写驳回理由" in rejected.content.decode() or "此项为必填项" in rejected.content.decode()
-    approved = reviewer.post(reverse("verification_detail", kwargs={"request_id": item.pk}),
-                             {"decision": "approve", "reason": ""})
+    approved = reviewer.post(
+        reverse("verification_detail", kwargs={"request_id": item.pk}), {"decision": "approve", "reason": ""}
+    )
     assert approved.status_code == 302
     item.refresh_from_db()
     assert item.status == VerificationRequest.Status.APPROVED
@@ -168,8 +192,7 @@ def test_consent_give_and_withdraw_without_javascript_and_with_htmx(client_for, 
 def test_withdrawing_platform_terms_points_to_account_deletion(client_for):
     doctor = DoctorFactory()
     client = client_for(doctor)
-    response = client.post(reverse("consents"), {"purpose": "platform_terms", "action": "withdraw"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(reverse("consents"), {"purpose": "platform_terms", "action": "withdraw"}, HTTP_HX_REQUEST="true")
     assert "注销账号" in response.content.decode()
 
 
@@ -198,11 +221,19 @@ def test_pv_officer_triages_and_forwards(client_for, pv_officer, product_a):
     url = reverse("pv_detail", kwargs={"report_id": report.pk})
     incomplete = client.post(url, {"step": "triage", "is_adverse_event": "yes", "reason": "皮疹", "reaction": "皮疹"})
     assert "此项为必填项" in incomplete.content.decode()
-    client.post(url, {
-        "step": "triage", "is_adverse_event": "yes", "reason": "符合不良事件", "patient_descriptor": "男，65 岁",
-        "reaction": "皮疹", "suspect_product": "Alphastatin", "reporter_description": "主治医师",
-        "seriousness": "non_serious",
-    })
+    client.post(
+        url,
+        {
+            "step": "triage",
+            "is_adverse_event": "yes",
+            "reason": "符合不良事件",
+            "patient_descriptor": "男，65 岁",
+            "reaction": "皮疹",
+            "suspect_product": "Alphastatin",
+            "reporter_description": "主治医师",
+            "seriousness": "non_serious",
+        },
+    )
     forwarded = client.post(url, {"step": "forward", "reason": "邮件发送至申办方 PV"})
     assert forwarded.status_code == 302
     report.refresh_from_db()
@@ -211,8 +242,14 @@ def test_pv_officer_triages_and_forwards(client_for, pv_officer, product_a):
 
 def test_audit_log_lists_entries_for_admins(client_for, platform_admin, unverified_doctor):
     verification_submit(
-        doctor=unverified_doctor, hospital_name="武汉协和医院", hospital_level="3A", province="湖北",
-        department="neurology", title="resident", licence_number="110420000999999", evidence=png_upload(),
+        doctor=unverified_doctor,
+        hospital_name="武汉协和医院",
+        hospital_level="3A",
+        province="湖北",
+        department="neurology",
+        title="resident",
+        licence_number="110420000999999",
+        evidence=png_upload(),
     )
     assert AuditEntry.objects.filter(action="verification.request.submitted").exists()
     body = client_for(platform_admin).get(reverse("audit_log")).content.decode()

@@ -135,9 +135,7 @@ def test_doctor_signs_up_is_verified_and_controls_consent(page, live_server, spo
     doctor = get_user_model().objects.get(email=DOCTOR_EMAIL)
     consent = Consent.objects.get(user=doctor, purpose=ConsentPurpose.SPONSOR_DATA_SHARING, sponsor=sponsor)
     assert consent.granted is False
-    assert AuditEntry.objects.filter(
-        action="privacy.consent.withdrawn", actor_id=doctor.pk, sponsor_id=sponsor.pk
-    ).exists()
+    assert AuditEntry.objects.filter(action="privacy.consent.withdrawn", actor_id=doctor.pk, sponsor_id=sponsor.pk).exists()
     assert AuditEntry.objects.filter(action="verification.request.approved", actor_id=verifier.pk).exists()
     assert VerificationRequest.objects.get(doctor=doctor).status == VerificationRequest.Status.APPROVED
 

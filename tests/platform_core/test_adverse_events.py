@@ -189,8 +189,7 @@ def report(doctor, product_a):
 def test_confirming_needs_the_four_minimum_elements(missing, report, pv_officer):
     elements = dict(FOUR_ELEMENTS, **{missing: "  "})
     with pytest.raises(ValidationFailed) as raised:
-        ae_triage(officer=pv_officer, report_id=report.pk, is_adverse_event=True, reason="confirmed by phone",
-                  **elements)
+        ae_triage(officer=pv_officer, report_id=report.pk, is_adverse_event=True, reason="confirmed by phone", **elements)
     assert set(raised.value.details) == {missing}
     assert AdverseEventReport.objects.get(pk=report.pk).status == AdverseEventReport.Status.NEW
 
@@ -198,14 +197,19 @@ def test_confirming_needs_the_four_minimum_elements(missing, report, pv_officer)
 @pytest.mark.parametrize("is_adverse_event", [True, False])
 def test_every_triage_decision_needs_a_reason(is_adverse_event, report, pv_officer):
     with pytest.raises(ValidationFailed) as raised:
-        ae_triage(officer=pv_officer, report_id=report.pk, is_adverse_event=is_adverse_event, reason=" ",
-                  **FOUR_ELEMENTS)
+        ae_triage(officer=pv_officer, report_id=report.pk, is_adverse_event=is_adverse_event, reason=" ", **FOUR_ELEMENTS)
     assert raised.value.details == {"reason": "required"}
 
 
 def test_confirming_records_the_elements_and_is_audited(report, pv_officer):
-    decided = ae_triage(officer=pv_officer, report_id=report.pk, is_adverse_event=True, reason="reporter confirmed",
-                        seriousness=SERIOUS, **FOUR_ELEMENTS)
+    decided = ae_triage(
+        officer=pv_officer,
+        report_id=report.pk,
+        is_adverse_event=True,
+        reason="reporter confirmed",
+        seriousness=SERIOUS,
+        **FOUR_ELEMENTS,
+    )
 
     stored = AdverseEventReport.objects.get(pk=decided.pk)
     assert stored.status == AdverseEventReport.Status.CONFIRMED and stored.seriousness == SERIOUS
@@ -225,8 +229,7 @@ def test_not_an_adverse_event_needs_only_a_reason(report, pv_officer):
 def test_a_report_is_triaged_once(report, pv_officer):
     ae_triage(officer=pv_officer, report_id=report.pk, is_adverse_event=False, reason="not an AE")
     with pytest.raises(Conflict):
-        ae_triage(officer=pv_officer, report_id=report.pk, is_adverse_event=True, reason="changed mind",
-                  **FOUR_ELEMENTS)
+        ae_triage(officer=pv_officer, report_id=report.pk, is_adverse_event=True, reason="changed mind", **FOUR_ELEMENTS)
 
 
 @pytest.mark.parametrize("who", ["manager_a", "rep_a", "doctor", "verifier", "mlr_a"])
@@ -320,11 +323,9 @@ def test_api_triage(report, pv_officer, client_for):
     incomplete = client.post(url, {"is_adverse_event": True, "reason": "x"}, content_type="application/json")
     assert set(assert_error_shape(incomplete, status=400)["details"]) == set(FOUR_ELEMENTS)
 
-    done = client.post(url, {"is_adverse_event": True, "reason": "x", **FOUR_ELEMENTS},
-                       content_type="application/json")
+    done = client.post(url, {"is_adverse_event": True, "reason": "x", **FOUR_ELEMENTS}, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "confirmed"
-    assert_error_shape(client.post(url, {"is_adverse_event": False, "reason": "x"}, content_type="application/json"),
-                       status=409)
+    assert_error_shape(client.post(url, {"is_adverse_event": False, "reason": "x"}, content_type="application/json"), status=409)
 
 
 def test_factory_reports_start_new(pv_officer):

@@ -34,13 +34,17 @@ def test_the_schema_is_openapi_3_and_documents_the_batch_endpoint(schema):
 
 
 def test_the_schema_documents_every_api_route(schema):
-    for path in ("/api/v1/me", "/api/v1/me/consents", "/api/v1/products", "/api/v1/products/{id}",
-                 "/api/v1/adverse-events/{id}/triage", "/api/v1/verification-requests/{id}/decision",
-                 "/api/v1/auth/token"):
+    for path in (
+        "/api/v1/me",
+        "/api/v1/me/consents",
+        "/api/v1/products",
+        "/api/v1/products/{id}",
+        "/api/v1/adverse-events/{id}/triage",
+        "/api/v1/verification-requests/{id}/decision",
+        "/api/v1/auth/token",
+    ):
         assert path in schema["paths"], path
-    assert set(schema["components"]["schemas"]["Error"]["properties"]["error"]["required"]) == {
-        "code", "message", "details"
-    }
+    assert set(schema["components"]["schemas"]["Error"]["properties"]["error"]["required"]) == {"code", "message", "details"}
 
 
 def test_the_docs_page_renders_with_local_assets_only(client):
@@ -101,8 +105,11 @@ def test_malformed_json_to_the_rest_api_is_400_with_the_shape(doctor, client_for
 
 def test_session_writes_need_csrf(doctor, sponsor_a, client_for):
     client = client_for(doctor, enforce_csrf_checks=True)
-    response = client.post("/api/v1/me/consents", {"purpose": "sponsor_contact", "sponsor_id": sponsor_a.pk,
-                                                   "granted": True}, content_type="application/json")
+    response = client.post(
+        "/api/v1/me/consents",
+        {"purpose": "sponsor_contact", "sponsor_id": sponsor_a.pk, "granted": True},
+        content_type="application/json",
+    )
     assert_error_shape(response, status=403)
 
 
@@ -134,8 +141,7 @@ def test_products_list_only_the_callers_sponsor(manager_a, product_a, product_b,
 
 def test_product_detail_of_the_callers_sponsor(mlr_a, product_a, client_for):
     body = client_for(mlr_a).get(f"/api/v1/products/{product_a.pk}").json()
-    assert (body["id"], body["brand_name"], body["sponsor_id"]) == (product_a.pk, product_a.brand_name,
-                                                                    product_a.sponsor_id)
+    assert (body["id"], body["brand_name"], body["sponsor_id"]) == (product_a.pk, product_a.brand_name, product_a.sponsor_id)
 
 
 def _count_queries(client) -> int:
@@ -159,8 +165,7 @@ def test_the_products_list_costs_the_same_queries_for_2_or_40_products(
         client.get("/api/v1/products")
 
 
-def test_the_products_list_over_a_session_costs_one_query_more(manager_a, product_a, client_for,
-                                                               django_assert_max_num_queries):
+def test_the_products_list_over_a_session_costs_one_query_more(manager_a, product_a, client_for, django_assert_max_num_queries):
     client = client_for(manager_a)
     client.get("/api/v1/products")
     # session, user, roles, page count, page rows

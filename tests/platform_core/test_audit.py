@@ -40,9 +40,19 @@ def _forge(**overrides) -> AuditEntry:
     """Insert a row as an intruder with INSERT rights would (INSERT is what the app may do)."""
     previous = _latest()
     entry = AuditEntry(
-        occurred_at=datetime.now(UTC), actor_id=None, actor_repr="intruder", on_behalf_of_id=None,
-        action="accounts.role.granted", object_type="platform_core.user", object_id="1", object_repr="",
-        sponsor_id=None, before=None, after={"role": "platform_admin"}, reason="", request_id="",
+        occurred_at=datetime.now(UTC),
+        actor_id=None,
+        actor_repr="intruder",
+        on_behalf_of_id=None,
+        action="accounts.role.granted",
+        object_type="platform_core.user",
+        object_id="1",
+        object_repr="",
+        sponsor_id=None,
+        before=None,
+        after={"role": "platform_admin"},
+        reason="",
+        request_id="",
         prev_hash=previous.entry_hash if previous else GENESIS_HASH,
     )
     for name, value in overrides.items():
@@ -68,9 +78,16 @@ def test_entries_link_to_their_predecessor(doctor, verifier):
 
 def test_an_entry_records_who_what_when_and_why(doctor, verifier, sponsor_a):
     before_call = datetime.now(UTC)
-    entry = audit_record(actor=verifier, action="tov.points.adjusted", target=doctor, sponsor_id=sponsor_a.pk,
-                         before={"balance": 10}, after={"balance": 20}, reason="manual correction",
-                         on_behalf_of=doctor)
+    entry = audit_record(
+        actor=verifier,
+        action="tov.points.adjusted",
+        target=doctor,
+        sponsor_id=sponsor_a.pk,
+        before={"balance": 10},
+        after={"balance": 20},
+        reason="manual correction",
+        on_behalf_of=doctor,
+    )
 
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert stored.actor_id == verifier.pk and stored.actor_repr == str(verifier)
@@ -98,8 +115,11 @@ def test_the_hash_covers_every_field(field, doctor):
     altered = AuditEntry.objects.get(pk=entry.pk)
     replacement = {
         "occurred_at": altered.occurred_at + timedelta(microseconds=1),
-        "actor_id": 999_999, "on_behalf_of_id": 999_999, "sponsor_id": 999_999,
-        "before": {"n": 0}, "after": {"n": 2},
+        "actor_id": 999_999,
+        "on_behalf_of_id": 999_999,
+        "sponsor_id": 999_999,
+        "before": {"n": 0},
+        "after": {"n": 2},
     }.get(field, "altered")
     setattr(altered, field, replacement)
     assert entry_hash(prev_hash=altered.prev_hash, fields=hashed_fields(altered)) != entry.entry_hash
@@ -112,12 +132,19 @@ def test_the_hash_covers_the_previous_hash(doctor):
 
 
 _json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**20), 10**20)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=20),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
-                              max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=8),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
@@ -187,9 +214,7 @@ def test_the_application_role_cannot_change_or_remove_entries_with_sql(statement
         lambda pk: AuditEntry.objects.filter(pk=pk).delete(),
         lambda pk: AuditEntry.objects.all().delete(),
         lambda pk: AuditEntry.objects.get(pk=pk).delete(),
-        lambda pk: AuditEntry.objects.bulk_update(
-            [AuditEntry(pk=pk, reason="tampered")], ["reason"]
-        ),
+        lambda pk: AuditEntry.objects.bulk_update([AuditEntry(pk=pk, reason="tampered")], ["reason"]),
         lambda pk: _save_altered(pk),
     ],
     ids=["update-one", "update-all", "delete-one", "delete-all", "instance-delete", "bulk-update", "instance-save"],
@@ -280,8 +305,9 @@ def test_an_altered_copy_of_a_real_entry_is_found(doctor):
     genuine_next = AuditEntry(**{f.name: getattr(real, f.name) for f in AuditEntry._meta.fields if f.name != "id"})
     genuine_next.prev_hash = real.entry_hash
     genuine_next.entry_hash = entry_hash(prev_hash=real.entry_hash, fields=hashed_fields(genuine_next))
-    forged = _forge(**{f.name: getattr(genuine_next, f.name) for f in AuditEntry._meta.fields if f.name != "id"}
-                    | {"after": {"rows": 300}})
+    forged = _forge(
+        **{f.name: getattr(genuine_next, f.name) for f in AuditEntry._meta.fields if f.name != "id"} | {"after": {"rows": 300}}
+    )
 
     assert audit_chain_verify()[1].pk == forged.pk
 
@@ -314,8 +340,7 @@ def test_concurrent_appends_keep_one_chain():
         try:
             for n in range(10):
                 with transaction.atomic():
-                    audit_record(actor=None, action="test.concurrent.append", object_type="test",
-                                 object_id=f"{worker}-{n}")
+                    audit_record(actor=None, action="test.concurrent.append", object_type="test", object_id=f"{worker}-{n}")
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
         finally:
@@ -337,8 +362,10 @@ def test_concurrent_appends_keep_one_chain():
 
 def test_entries_carry_the_request_id_of_the_request_that_made_them(doctor, sponsor_a, client_for):
     response = client_for(doctor).post(
-        "/api/v1/me/consents", {"purpose": "sponsor_contact", "sponsor_id": sponsor_a.pk, "granted": True},
-        content_type="application/json", HTTP_X_REQUEST_ID="req-test-0001",
+        "/api/v1/me/consents",
+        {"purpose": "sponsor_contact", "sponsor_id": sponsor_a.pk, "granted": True},
+        content_type="application/json",
+        HTTP_X_REQUEST_ID="req-test-0001",
     )
     assert response.status_code == 200, response.content
     assert response["X-Request-ID"] == "req-test-0001"

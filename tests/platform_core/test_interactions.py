@@ -16,7 +16,7 @@ from platform_core.interactions.partitions import partition_name, partitions_ens
 from platform_core.interactions.store import TABLE, _write, store_events
 from platform_core.interactions.validation import MAX_CONTEXT_BYTES
 from tests.factories import DoctorFactory, ProductFactory, UserFactory
-from tests.platform_core.support import assert_error_shape, an_event, events_of, iso, post_batch
+from tests.platform_core.support import an_event, assert_error_shape, events_of, iso, post_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,14 @@ def test_record_event_is_idempotent_on_actor_and_client_event_id(doctor):
     first = record_event(actor=doctor, verb="page.viewed", object_type="page", object_id="/x", client_event_id="k-1")
     again = record_event(actor=doctor, verb="page.viewed", object_type="page", object_id="/x", client_event_id="k-1")
     # A retry carries a different clock reading: still the same event.
-    later = record_event(actor=doctor, verb="page.viewed", object_type="page", object_id="/x", client_event_id="k-1",
-                         occurred_at=timezone.now() + timedelta(seconds=3))
+    later = record_event(
+        actor=doctor,
+        verb="page.viewed",
+        object_type="page",
+        object_id="/x",
+        client_event_id="k-1",
+        occurred_at=timezone.now() + timedelta(seconds=3),
+    )
 
     assert (first, again, later) == (True, False, False)
     assert events_of(doctor, client_event_id="k-1").count() == 1
@@ -45,9 +51,17 @@ def test_the_same_client_event_id_of_two_actors_is_two_events(doctor, unverified
 
 def test_record_event_stores_what_it_was_given(doctor, product_a):
     occurred = timezone.now() - timedelta(minutes=3)
-    record_event(actor=doctor, verb="product.viewed", target=product_a, object_type="product",
-                 sponsor_id=product_a.sponsor_id, value=42.0, context={"from": "test"},
-                 client_event_id="detail-1", occurred_at=occurred)
+    record_event(
+        actor=doctor,
+        verb="product.viewed",
+        target=product_a,
+        object_type="product",
+        sponsor_id=product_a.sponsor_id,
+        value=42.0,
+        context={"from": "test"},
+        client_event_id="detail-1",
+        occurred_at=occurred,
+    )
 
     stored = events_of(doctor).get(client_event_id="detail-1")
     assert (stored.verb, stored.object_type, stored.object_id) == ("product.viewed", "product", str(product_a.pk))
@@ -69,8 +83,14 @@ def test_record_event_refuses_unregistered_verbs_and_foreign_object_types(doctor
 def test_record_events_stores_a_bulk_once_and_counts_duplicates(doctor):
     now = timezone.now()
     rows = [
-        server_event_row(actor_id=doctor.pk, verb="page.viewed", object_type="page", object_id=str(n),
-                         client_event_id=f"bulk-{n}", occurred_at=now)
+        server_event_row(
+            actor_id=doctor.pk,
+            verb="page.viewed",
+            object_type="page",
+            object_id=str(n),
+            client_event_id=f"bulk-{n}",
+            occurred_at=now,
+        )
         for n in range(30)
     ]
     assert record_events(rows=rows) == (30, 0)
@@ -83,9 +103,7 @@ def test_record_events_stores_a_bulk_once_and_counts_duplicates(doctor):
 
 def _partition_rows(actor) -> dict[str, int]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT tableoid::regclass::text, count(*) FROM {TABLE} WHERE actor_id = %s GROUP BY 1", [actor.pk]
-        )
+        cursor.execute(f"SELECT tableoid::regclass::text, count(*) FROM {TABLE} WHERE actor_id = %s GROUP BY 1", [actor.pk])
         return dict(cursor.fetchall())
 
 
@@ -126,16 +144,28 @@ def test_partitions_ensure_creates_missing_months_once_and_rows_use_them(doctor)
     assert created == [partition_name(datetime(2031, month, 1).date()) for month in (4, 5, 6)]
     assert partitions_ensure(around=far, months_back=1, months_ahead=1) == []
 
-    record_event(actor=doctor, verb="page.viewed", object_type="page", object_id="/", client_event_id="future",
-                 occurred_at=datetime(2031, 5, 20, 12, tzinfo=UTC))
+    record_event(
+        actor=doctor,
+        verb="page.viewed",
+        object_type="page",
+        object_id="/",
+        client_event_id="future",
+        occurred_at=datetime(2031, 5, 20, 12, tzinfo=UTC),
+    )
     assert _partition_rows(doctor) == {partition_name(datetime(2031, 5, 1).date()): 1}
 
 
 def _rows(actor, count, *, prefix="r"):
     now = timezone.now()
     return [
-        server_event_row(actor_id=actor.pk, verb="page.viewed", object_type="page", object_id=str(n),
-                         client_event_id=f"{prefix}-{n}", occurred_at=now - timedelta(seconds=n))
+        server_event_row(
+            actor_id=actor.pk,
+            verb="page.viewed",
+            object_type="page",
+            object_id=str(n),
+            client_event_id=f"{prefix}-{n}",
+            occurred_at=now - timedelta(seconds=n),
+        )
         for n in range(count)
     ]
 
@@ -277,7 +307,8 @@ def _bad_events(*, actor, other_user, sponsor_a, sponsor_b, product_a, product_b
         "client event id too long": (an_event(client_event_id="x" * 65), "client_event_id"),
         "timestamp in the future": (an_event(occurred_at=iso(now + timedelta(hours=1))), "occurred_at"),
         "timestamp too old": (
-            an_event(occurred_at=iso(now - timedelta(days=settings.INTERACTIONS_MAX_AGE_DAYS + 1))), "occurred_at"
+            an_event(occurred_at=iso(now - timedelta(days=settings.INTERACTIONS_MAX_AGE_DAYS + 1))),
+            "occurred_at",
         ),
         "naive timestamp": (an_event(occurred_at=now.replace(tzinfo=None).isoformat()), "occurred_at"),
         "negative value": (an_event(value=-1), "value"),
@@ -295,12 +326,27 @@ def _bad_events(*, actor, other_user, sponsor_a, sponsor_b, product_a, product_b
 
 
 BAD_CASES = [
-    "value of the wrong type", "object id of the wrong type", "context of the wrong type", "missing field",
-    "unknown field", "unknown verb", "server-only verb", "object type the verb does not take",
-    "empty client event id", "client event id too long", "timestamp in the future", "timestamp too old",
-    "naive timestamp", "negative value", "actor id of another user", "sponsor id on an object of no sponsor",
-    "product of another sponsor with a conflicting sponsor id", "unknown product id", "non-numeric product id",
-    "unknown campaign", "oversized context",
+    "value of the wrong type",
+    "object id of the wrong type",
+    "context of the wrong type",
+    "missing field",
+    "unknown field",
+    "unknown verb",
+    "server-only verb",
+    "object type the verb does not take",
+    "empty client event id",
+    "client event id too long",
+    "timestamp in the future",
+    "timestamp too old",
+    "naive timestamp",
+    "negative value",
+    "actor id of another user",
+    "sponsor id on an object of no sponsor",
+    "product of another sponsor with a conflicting sponsor id",
+    "unknown product id",
+    "non-numeric product id",
+    "unknown campaign",
+    "oversized context",
 ]
 
 
@@ -308,8 +354,14 @@ BAD_CASES = [
 def test_a_bad_event_is_rejected_with_reasons_and_the_good_ones_are_stored_once(
     case, doctor, unverified_doctor, sponsor_a, sponsor_b, product_a, product_b, token_client_for
 ):
-    bad, field = _bad_events(actor=doctor, other_user=unverified_doctor, sponsor_a=sponsor_a, sponsor_b=sponsor_b,
-                             product_a=product_a, product_b=product_b)[case]
+    bad, field = _bad_events(
+        actor=doctor,
+        other_user=unverified_doctor,
+        sponsor_a=sponsor_a,
+        sponsor_b=sponsor_b,
+        product_a=product_a,
+        product_b=product_b,
+    )[case]
     good = [an_event(), an_event(verb="product.viewed", object_type="product", object_id=product_a.pk)]
     batch = [good[0], bad, good[1]]
     client = token_client_for(doctor)
@@ -344,9 +396,7 @@ def test_a_rep_may_not_claim_another_sponsor(rep_a, sponsor_a, sponsor_b, token_
     assert list(events_of(rep_a).values_list("client_event_id", "sponsor_id")) == [(own["client_event_id"], sponsor_a.pk)]
 
 
-def test_a_rep_of_sponsor_a_cannot_file_events_against_a_product_of_sponsor_b_as_a(
-    rep_a, sponsor_a, product_b, token_client_for
-):
+def test_a_rep_of_sponsor_a_cannot_file_events_against_a_product_of_sponsor_b_as_a(rep_a, sponsor_a, product_b, token_client_for):
     response = post_batch(
         token_client_for(rep_a),
         [an_event(verb="product.viewed", object_type="product", object_id=product_b.pk, sponsor_id=sponsor_a.pk)],
@@ -386,9 +436,7 @@ def test_odd_product_ids_are_rejected_not_crashed_on(object_id, doctor, product_
     object_id = {"superscript-two": "²", "fullwidth-digits-of-a-real-id": str(product_a.pk).translate(FULLWIDTH)}.get(
         object_id, object_id
     )
-    response = post_batch(
-        token_client_for(doctor), [an_event(verb="product.viewed", object_type="product", object_id=object_id)]
-    )
+    response = post_batch(token_client_for(doctor), [an_event(verb="product.viewed", object_type="product", object_id=object_id)])
     rejected = assert_error_shape(response, status=422)["details"]["rejected"]
     assert "object_id" in rejected[0]["errors"]
     assert not events_of(doctor).exists()
@@ -452,6 +500,7 @@ def test_a_batch_at_the_limit_is_accepted(doctor, token_client_for):
 
 _json_scalars = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8)
 
+
 def _json_of(scalars):
     return st.recursive(
         scalars,
@@ -462,7 +511,10 @@ def _json_of(scalars):
 
 _any_json = _json_of(_json_scalars)  # NaN and infinities too: json.dumps writes them, and they are not JSON
 _valid_json = _json_of(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8)
 )
 
@@ -471,10 +523,25 @@ _valid_json = _json_of(
 def _event_spec(draw):
     """(client id, kind): kind says which valid or invalid event to build."""
     client_id = draw(st.sampled_from([f"cid-{n}" for n in range(12)]))
-    kind = draw(st.sampled_from([
-        "valid_page", "valid_product", "valid_old", "unknown_verb", "server_verb", "future", "too_old",
-        "naive", "wrong_type", "foreign_actor", "unknown_product", "big_context", "garbage",
-    ]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "valid_page",
+                "valid_product",
+                "valid_old",
+                "unknown_verb",
+                "server_verb",
+                "future",
+                "too_old",
+                "naive",
+                "wrong_type",
+                "foreign_actor",
+                "unknown_product",
+                "big_context",
+                "garbage",
+            ]
+        )
+    )
     garbage = draw(_valid_json) if kind == "garbage" else None  # a JSON value that is not an event
     return client_id, kind, garbage
 
@@ -521,14 +588,30 @@ def test_property_each_valid_client_event_id_is_stored_exactly_once(batches, tok
     assert accepted == len(valid_ids)
 
 
-@given(body=st.one_of(
-    st.binary(max_size=64),
-    _any_json.map(json.dumps),
-    st.lists(_any_json, max_size=4).map(lambda events: json.dumps({"events": events})),
-    st.dictionaries(st.sampled_from(["client_event_id", "verb", "object_type", "object_id", "occurred_at", "value",
-                                     "sponsor_id", "campaign_id", "actor_id", "context"]), _any_json)
-    .map(lambda event: json.dumps({"events": [event]})),
-))
+@given(
+    body=st.one_of(
+        st.binary(max_size=64),
+        _any_json.map(json.dumps),
+        st.lists(_any_json, max_size=4).map(lambda events: json.dumps({"events": events})),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "client_event_id",
+                    "verb",
+                    "object_type",
+                    "object_id",
+                    "occurred_at",
+                    "value",
+                    "sponsor_id",
+                    "campaign_id",
+                    "actor_id",
+                    "context",
+                ]
+            ),
+            _any_json,
+        ).map(lambda event: json.dumps({"events": [event]})),
+    )
+)
 def test_property_no_body_makes_the_endpoint_fail(body, token_client_for):
     actor = UserFactory()
     response = post_batch(token_client_for(actor), body=body)

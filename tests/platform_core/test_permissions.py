@@ -95,8 +95,7 @@ def test_every_capability_belongs_to_some_role():
 # --- Verified HCPs only ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [VerificationStatus.UNVERIFIED, VerificationStatus.PENDING,
-                                    VerificationStatus.REJECTED])
+@pytest.mark.parametrize("status", [VerificationStatus.UNVERIFIED, VerificationStatus.PENDING, VerificationStatus.REJECTED])
 def test_a_doctor_who_is_not_verified_lacks_prescription_content(status):
     doctor = DoctorFactory(verification_status=status)
     held = capabilities_of(doctor)

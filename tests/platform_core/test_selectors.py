@@ -62,7 +62,9 @@ def test_a_foreign_product_is_not_found_exactly_like_a_missing_one(manager_a, pr
     with pytest.raises(NotFound) as missing:
         selectors.product_get_for(actor=manager_a, product_id=987654321)
     assert (foreign.value.message, foreign.value.details, foreign.value.code) == (
-        missing.value.message, missing.value.details, missing.value.code
+        missing.value.message,
+        missing.value.details,
+        missing.value.code,
     )
 
 
@@ -100,17 +102,30 @@ def test_a_manager_sees_their_sponsors_team_only(manager_a, rep_a, mlr_a, rep_b,
 
 def test_a_persons_own_events_cross_sponsors(doctor, product_a, product_b):
     for product in (product_a, product_b):
-        record_event(actor=doctor, verb="product.viewed", target=product, object_type="product",
-                     sponsor_id=product.sponsor_id, client_event_id=f"own-{product.pk}")
+        record_event(
+            actor=doctor,
+            verb="product.viewed",
+            target=product,
+            object_type="product",
+            sponsor_id=product.sponsor_id,
+            client_event_id=f"own-{product.pk}",
+        )
     assert {event.sponsor_id for event in selectors.user_interactions_for(user=doctor)} == {
-        product_a.sponsor_id, product_b.sponsor_id
+        product_a.sponsor_id,
+        product_b.sponsor_id,
     }
 
 
 def test_engagement_needs_consent_of_that_doctor_not_another(doctor, unverified_doctor, product_a, manager_a):
     for person in (doctor, unverified_doctor):
-        record_event(actor=person, verb="product.viewed", target=product_a, object_type="product",
-                     sponsor_id=product_a.sponsor_id, client_event_id="seen")
+        record_event(
+            actor=person,
+            verb="product.viewed",
+            target=product_a,
+            object_type="product",
+            sponsor_id=product_a.sponsor_id,
+            client_event_id="seen",
+        )
     consent_give(user=unverified_doctor, purpose="sponsor_data_sharing", sponsor_id=product_a.sponsor_id)
     assert not selectors.doctor_engagement_for_sponsor(actor=manager_a, doctor_id=doctor.pk).exists()
     assert selectors.doctor_engagement_for_sponsor(actor=manager_a, doctor_id=unverified_doctor.pk).exists()
@@ -142,6 +157,4 @@ def test_consenting_doctor_ids_follow_the_current_state(sponsor_a, sponsor_b):
     ConsentFactory(sponsor=sponsor_a, granted=False)
     ConsentFactory(sponsor=sponsor_b, granted=True)
     ConsentFactory(sponsor=sponsor_a, purpose="sponsor_contact", granted=True)
-    assert list(selectors.consenting_doctor_ids(sponsor_id=sponsor_a.pk).values_list("user_id", flat=True)) == [
-        sharing.user_id
-    ]
+    assert list(selectors.consenting_doctor_ids(sponsor_id=sponsor_a.pk).values_list("user_id", flat=True)) == [sharing.user_id]

@@ -143,8 +143,7 @@ def test_an_inactive_account_cannot_log_in(client):
 
 
 def test_missing_fields_answer_400_with_field_details(client):
-    error = assert_error_shape(client.post(TOKEN_URL, {}, content_type="application/json"), status=400,
-                               code="validation_failed")
+    error = assert_error_shape(client.post(TOKEN_URL, {}, content_type="application/json"), status=400, code="validation_failed")
     assert set(error["details"]) == {"login", "password"}
 
 

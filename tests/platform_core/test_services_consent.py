@@ -21,8 +21,14 @@ CONTACT = ConsentPurpose.SPONSOR_CONTACT
 
 def _engage(doctor, product, n=1):
     for index in range(n):
-        record_event(actor=doctor, verb="product.viewed", target=product, object_type="product",
-                     sponsor_id=product.sponsor_id, client_event_id=f"view-{product.pk}-{index}")
+        record_event(
+            actor=doctor,
+            verb="product.viewed",
+            target=product,
+            object_type="product",
+            sponsor_id=product.sponsor_id,
+            client_event_id=f"view-{product.pk}-{index}",
+        )
 
 
 def test_consent_is_per_sponsor_and_per_purpose(doctor, sponsor_a, sponsor_b):
@@ -40,9 +46,7 @@ def test_withdrawal_takes_effect_at_once(doctor, sponsor_a):
     assert doctor.pk not in selectors.consenting_doctor_ids(sponsor_id=sponsor_a.pk).values_list("user_id", flat=True)
 
 
-def test_a_sponsor_sees_engagement_only_with_consent_and_only_its_own(
-    doctor, product_a, product_b, manager_a, manager_b
-):
+def test_a_sponsor_sees_engagement_only_with_consent_and_only_its_own(doctor, product_a, product_b, manager_a, manager_b):
     _engage(doctor, product_a, n=2)
     _engage(doctor, product_b, n=1)
     assert not selectors.doctor_engagement_for_sponsor(actor=manager_a, doctor_id=doctor.pk).exists()
@@ -127,8 +131,7 @@ def test_an_unknown_or_inactive_sponsor_is_not_found(doctor):
 
 
 def test_platform_terms_never_carry_a_sponsor(doctor, sponsor_a):
-    consent = consent_set(user=doctor, document=current_document(ConsentPurpose.PLATFORM_TERMS), sponsor=sponsor_a,
-                          granted=True)
+    consent = consent_set(user=doctor, document=current_document(ConsentPurpose.PLATFORM_TERMS), sponsor=sponsor_a, granted=True)
     assert consent.sponsor_id is None
 
 
@@ -154,8 +157,13 @@ def test_overview_lists_every_sponsor_consent(doctor, sponsor_a, sponsor_b):
     consent_give(user=doctor, purpose=CONTACT, sponsor_id=sponsor_b.pk)
     rows = selectors.consent_overview_for(user=doctor)
     keys = {(row["purpose"], row["sponsor"].pk if row["sponsor"] else None) for row in rows}
-    assert {(CONTACT, sponsor_a.pk), (SHARING, sponsor_a.pk), (CONTACT, sponsor_b.pk), (SHARING, sponsor_b.pk),
-            (ConsentPurpose.PLATFORM_TERMS, None)} <= keys
+    assert {
+        (CONTACT, sponsor_a.pk),
+        (SHARING, sponsor_a.pk),
+        (CONTACT, sponsor_b.pk),
+        (SHARING, sponsor_b.pk),
+        (ConsentPurpose.PLATFORM_TERMS, None),
+    } <= keys
     granted = [row for row in rows if row["consent"] and row["consent"].granted]
     assert [(row["purpose"], row["sponsor"].pk) for row in granted] == [(CONTACT, sponsor_b.pk)]
 
@@ -167,15 +175,15 @@ def test_api_give_and_withdraw(doctor, sponsor_a, client_for):
     client = client_for(doctor)
     url = "/api/v1/me/consents"
 
-    given = client.post(url, {"purpose": SHARING, "sponsor_id": sponsor_a.pk, "granted": True},
-                        content_type="application/json")
+    given = client.post(url, {"purpose": SHARING, "sponsor_id": sponsor_a.pk, "granted": True}, content_type="application/json")
     assert given.status_code == 200
     row = next(r for r in given.json() if r["purpose"] == SHARING and r["sponsor_id"] == sponsor_a.pk)
     assert row["granted"] is True and row["version"] == "1.0"
     assert selectors.consent_is_granted(user_id=doctor.pk, purpose=SHARING, sponsor_id=sponsor_a.pk)
 
-    withdrawn = client.post(url, {"purpose": SHARING, "sponsor_id": sponsor_a.pk, "granted": False},
-                            content_type="application/json")
+    withdrawn = client.post(
+        url, {"purpose": SHARING, "sponsor_id": sponsor_a.pk, "granted": False}, content_type="application/json"
+    )
     row = next(r for r in withdrawn.json() if r["purpose"] == SHARING and r["sponsor_id"] == sponsor_a.pk)
     assert row["granted"] is False
     assert not selectors.consent_is_granted(user_id=doctor.pk, purpose=SHARING, sponsor_id=sponsor_a.pk)

@@ -87,8 +87,7 @@ def test_codes_are_stored_hashed(email_doctor, django_capture_on_commit_callback
     assert "code.login" not in stored.target_index
 
 
-def test_asking_again_within_the_resend_interval_is_rate_limited(email_doctor, settings,
-                                                                 django_capture_on_commit_callbacks):
+def test_asking_again_within_the_resend_interval_is_rate_limited(email_doctor, settings, django_capture_on_commit_callbacks):
     _send_by_email("code.login@example.com", django_capture_on_commit_callbacks)
     with pytest.raises(RateLimited):
         one_time_code_send(login="code.login@example.com", ip="10.1.0.1")
@@ -122,8 +121,9 @@ def test_one_network_cannot_spray_codes_at_many_accounts(settings):
     one_time_code_send(login="spray-last@example.com", ip="10.9.9.10")
 
 
-def test_wrong_codes_use_up_the_attempts_then_even_the_right_code_fails(email_doctor, settings,
-                                                                       django_capture_on_commit_callbacks):
+def test_wrong_codes_use_up_the_attempts_then_even_the_right_code_fails(
+    email_doctor, settings, django_capture_on_commit_callbacks
+):
     code = _send_by_email("code.login@example.com", django_capture_on_commit_callbacks)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(settings.ONE_TIME_CODE_MAX_ATTEMPTS):
@@ -141,8 +141,7 @@ def test_a_wrong_code_is_counted(email_doctor, django_capture_on_commit_callback
     assert OneTimeCode.objects.get().attempts == 1
 
 
-def test_a_wrong_code_short_of_the_limit_still_lets_the_right_one_in(email_doctor, settings,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_wrong_code_short_of_the_limit_still_lets_the_right_one_in(email_doctor, settings, django_capture_on_commit_callbacks):
     code = _send_by_email("code.login@example.com", django_capture_on_commit_callbacks)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(settings.ONE_TIME_CODE_MAX_ATTEMPTS - 1):

@@ -31,8 +31,14 @@ def _verified_doctor_with_history(*, email, mobile, name, licence, sponsor, mark
     """A doctor who went through verification, gave a consent and left interactions."""
     doctor = DoctorFactory(email=email, name=name, mobile_number=mobile)
     request = verification_submit(
-        doctor=doctor, hospital_name=f"{marker}医院", hospital_level="3A", province="北京市", department="oncology",
-        title="chief", licence_number=licence, evidence=image_upload(),
+        doctor=doctor,
+        hospital_name=f"{marker}医院",
+        hospital_level="3A",
+        province="北京市",
+        department="oncology",
+        title="chief",
+        licence_number=licence,
+        evidence=image_upload(),
     )
     verification_decide(reviewer=VerifierFactory(), request_id=request.pk, approve=True, reason="")
     consent_give(user=doctor, purpose=SHARING, sponsor_id=sponsor.pk)
@@ -50,10 +56,22 @@ def _remove_evidence(*users):
 
 @pytest.mark.django_db
 def test_export_holds_the_persons_data_and_nothing_of_anyone_else(sponsor_a, sponsor_b):
-    me = _verified_doctor_with_history(email="me@example.com", mobile="13811110000", name="我自己",
-                                       licence="ME0000000000000001", sponsor=sponsor_a, marker="mine-marker")
-    other = _verified_doctor_with_history(email="other@example.com", mobile="13922220000", name="别人",
-                                          licence="OTHER0000000000002", sponsor=sponsor_b, marker="other-marker")
+    me = _verified_doctor_with_history(
+        email="me@example.com",
+        mobile="13811110000",
+        name="我自己",
+        licence="ME0000000000000001",
+        sponsor=sponsor_a,
+        marker="mine-marker",
+    )
+    other = _verified_doctor_with_history(
+        email="other@example.com",
+        mobile="13922220000",
+        name="别人",
+        licence="OTHER0000000000002",
+        sponsor=sponsor_b,
+        marker="other-marker",
+    )
     try:
         data = personal_data_export(user=me)
     finally:
@@ -128,8 +146,14 @@ def test_erasure_is_idempotent(doctor):
 @pytest.mark.django_db
 def test_erasure_removes_the_evidence_images(sponsor_a, django_capture_on_commit_callbacks):
     """The licence photo is personal data: erasing the account must not leave it on disk."""
-    doctor = _verified_doctor_with_history(email="erase-files@example.com", mobile="13833330000", name="删",
-                                           licence="ERASE0000000000003", sponsor=sponsor_a, marker="erase-files")
+    doctor = _verified_doctor_with_history(
+        email="erase-files@example.com",
+        mobile="13833330000",
+        name="删",
+        licence="ERASE0000000000003",
+        sponsor=sponsor_a,
+        marker="erase-files",
+    )
     request = VerificationRequest.objects.get(doctor=doctor)
     storage, name = request.evidence.storage, request.evidence.name
     assert storage.exists(name)
@@ -158,20 +182,25 @@ def _wait_for(predicate, *, timeout=30.0, interval=0.1):
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_deletion_request_through_the_api_is_erased_by_the_worker(sponsor_a, token_client_for):
-    doctor = _verified_doctor_with_history(email="erase.me@example.com", mobile="13844440000", name="要删除的人",
-                                           licence="ERASE0000000000004", sponsor=sponsor_a, marker="erase-me")
+    doctor = _verified_doctor_with_history(
+        email="erase.me@example.com",
+        mobile="13844440000",
+        name="要删除的人",
+        licence="ERASE0000000000004",
+        sponsor=sponsor_a,
+        marker="erase-me",
+    )
     evidence = VerificationRequest.objects.get(doctor=doctor).evidence
     storage, evidence_name = evidence.storage, evidence.name
     client = token_client_for(doctor)
     try:
-        response = client.post("/api/v1/me/deletion-request", {"reason": "PIPL art. 47"},
-                               content_type="application/json")
+        response = client.post("/api/v1/me/deletion-request", {"reason": "PIPL art. 47"}, content_type="application/json")
         assert response.status_code == 202, response.content
         request_id = response.json()["data_request"]
 
-        assert _wait_for(
-            lambda: DataRequest.objects.get(pk=request_id).status == DataRequest.Status.COMPLETED
-        ), "the worker did not complete the erasure"
+        assert _wait_for(lambda: DataRequest.objects.get(pk=request_id).status == DataRequest.Status.COMPLETED), (
+            "the worker did not complete the erasure"
+        )
     finally:
         if storage.exists(evidence_name):
             storage.delete(evidence_name)

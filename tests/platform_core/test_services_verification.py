@@ -41,9 +41,15 @@ def _remove_evidence_files(db):
 
 def _form(**overrides) -> dict:
     values = {
-        "hospital_name": "浙江大学医学院附属第一医院", "hospital_level": "3A", "province": "浙江省", "city": "杭州市",
-        "department": "cardiology", "title": "attending", "specialty": "心力衰竭",
-        "licence_number": "110330000123456789", "evidence": image_upload(),
+        "hospital_name": "浙江大学医学院附属第一医院",
+        "hospital_level": "3A",
+        "province": "浙江省",
+        "city": "杭州市",
+        "department": "cardiology",
+        "title": "attending",
+        "specialty": "心力衰竭",
+        "licence_number": "110330000123456789",
+        "evidence": image_upload(),
     }
     values.update(overrides)
     return values
@@ -182,10 +188,14 @@ def test_approval_copies_the_credentials_to_the_profile(pending_request, verifie
     profile = DoctorProfile.objects.select_related("hospital").get(user=pending_request.doctor)
     assert profile.verification_status == VerificationStatus.VERIFIED and profile.verified_at is not None
     assert (profile.hospital.name, profile.hospital.level, profile.hospital.province) == (
-        pending_request.hospital_name, pending_request.hospital_level, pending_request.province
+        pending_request.hospital_name,
+        pending_request.hospital_level,
+        pending_request.province,
     )
     assert (profile.department, profile.title, profile.specialty) == (
-        pending_request.department, pending_request.title, pending_request.specialty
+        pending_request.department,
+        pending_request.title,
+        pending_request.specialty,
     )
     assert profile.licence_number == pending_request.licence_number
     assert profile.licence_index == blind_index(pending_request.licence_number, purpose="licence")
@@ -292,8 +302,11 @@ def test_api_submit_and_decide(unverified_doctor, verifier, client_for):
     queue = reviewer_client.get("/api/v1/verification-requests").json()
     assert request_id in [item["id"] for item in queue["results"]]
 
-    decided = reviewer_client.post(f"/api/v1/verification-requests/{request_id}/decision",
-                                   {"approve": False, "reason": "blurred"}, content_type="application/json")
+    decided = reviewer_client.post(
+        f"/api/v1/verification-requests/{request_id}/decision",
+        {"approve": False, "reason": "blurred"},
+        content_type="application/json",
+    )
     assert decided.status_code == 200 and decided.json()["status"] == "rejected"
 
 

@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(args, env, tmp_path):
-    base = {key: value for key, value in os.environ.items()
-            if key in ("PATH", "HOME", "LANG", "LC_ALL", "VIRTUAL_ENV", "PYTHONPATH")}
+    base = {
+        key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "LC_ALL", "VIRTUAL_ENV", "PYTHONPATH")
+    }
     base.update({"XINGLIN_VAR_DIR": str(tmp_path / "var")}, **env)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120)
 
@@ -75,11 +76,16 @@ def test_the_embedded_defaults_need_no_server(tmp_path):
 
 
 def test_the_environment_switches_each_integration(tmp_path):
-    result = _run(["-c", PRINT_SETTINGS], {
-        "DJANGO_SETTINGS_MODULE": "platform_core.settings.base",
-        "DATABASE_URL": "postgres://u:p@db.example:5432/x", "REDIS_URL": "redis://cache.example:6379/2",
-        "ELASTICSEARCH_URL": "http://search.example:9200",
-    }, tmp_path)
+    result = _run(
+        ["-c", PRINT_SETTINGS],
+        {
+            "DJANGO_SETTINGS_MODULE": "platform_core.settings.base",
+            "DATABASE_URL": "postgres://u:p@db.example:5432/x",
+            "REDIS_URL": "redis://cache.example:6379/2",
+            "ELASTICSEARCH_URL": "http://search.example:9200",
+        },
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     engine, channel_layer, broker, search, _debug = result.stdout.split()
     assert engine == "django.db.backends.postgresql"

@@ -50,12 +50,39 @@ SPONSOR_BASE = {"a": 9_100_000, "b": 9_200_000}
 PLATFORM_BASE = 9_300_000
 MISSING_ID = 9_999_999
 MARK = {"a": "ALPHAMARK", "b": "BETAMARK"}
-SPONSOR_KINDS = ("sponsor", "product", "prescribing_information", "rep_registration", "rep", "manager", "mlr",
-                 "adverse_event_report")
-PLATFORM_KINDS = ("doctor", "unverified_doctor", "verification_request", "adverse_event_report", "pv_officer",
-                  "verifier", "platform_admin")
-ROLES = ("anonymous", "doctor", "unverified_doctor", "rep_a", "manager_a", "mlr_a", "rep_b", "manager_b", "mlr_b",
-         "pv_officer", "verifier", "platform_admin")
+SPONSOR_KINDS = (
+    "sponsor",
+    "product",
+    "prescribing_information",
+    "rep_registration",
+    "rep",
+    "manager",
+    "mlr",
+    "adverse_event_report",
+)
+PLATFORM_KINDS = (
+    "doctor",
+    "unverified_doctor",
+    "verification_request",
+    "adverse_event_report",
+    "pv_officer",
+    "verifier",
+    "platform_admin",
+)
+ROLES = (
+    "anonymous",
+    "doctor",
+    "unverified_doctor",
+    "rep_a",
+    "manager_a",
+    "mlr_a",
+    "rep_b",
+    "manager_b",
+    "mlr_b",
+    "pv_officer",
+    "verifier",
+    "platform_admin",
+)
 SPONSOR_OF_ROLE = {"rep_a": "a", "manager_a": "a", "mlr_a": "a", "rep_b": "b", "manager_b": "b", "mlr_b": "b"}
 WATCHED_APPS = {"platform_core", "academy", "campaigns", "points_mall", "reps", "search", "authtoken"}
 
@@ -136,42 +163,75 @@ def world(db):
     for side, base in SPONSOR_BASE.items():
         mark = MARK[side]
         sponsor = SponsorFactory(pk=base + 1, code=f"walk-{side}", name=f"步行制药{side}")
-        product = ProductFactory(pk=base + 2, sponsor=sponsor, brand_name=f"{mark}brand",
-                                 generic_name=f"{mark}他汀", generic_name_en=f"{mark.lower()}statin",
-                                 indication=f"{mark} indication")
+        product = ProductFactory(
+            pk=base + 2,
+            sponsor=sponsor,
+            brand_name=f"{mark}brand",
+            generic_name=f"{mark}他汀",
+            generic_name_en=f"{mark.lower()}statin",
+            indication=f"{mark} indication",
+        )
         pi = PrescribingInformationFactory(pk=base + 3, product=product, version=f"{mark}-PI-1")
-        rep = RepFactory(pk=base + 5, sponsor=sponsor, name=f"{mark}代表", email=f"rep.{side}@walk.test",
-                         registration__pk=base + 4, registration__registration_number=f"{mark}-REG")
+        rep = RepFactory(
+            pk=base + 5,
+            sponsor=sponsor,
+            name=f"{mark}代表",
+            email=f"rep.{side}@walk.test",
+            registration__pk=base + 4,
+            registration__registration_number=f"{mark}-REG",
+        )
         manager = ManagerFactory(pk=base + 6, sponsor=sponsor, name=f"{mark}经理", email=f"manager.{side}@walk.test")
         mlr = MlrReviewerFactory(pk=base + 7, sponsor=sponsor, name=f"{mark}审核", email=f"mlr.{side}@walk.test")
-        report = AdverseEventReportFactory(pk=base + 8, sponsor=sponsor, product=product,
-                                           text=f"服用{mark}brand后出现皮疹 {mark}-AE")
-        objects.update({
-            (side, "sponsor"): sponsor, (side, "product"): product, (side, "prescribing_information"): pi,
-            (side, "rep_registration"): RepRegistration.objects.with_scopes_disabled().get(rep=rep),
-            (side, "rep"): rep, (side, "manager"): manager, (side, "mlr"): mlr, (side, "adverse_event_report"): report,
-        })
+        report = AdverseEventReportFactory(
+            pk=base + 8, sponsor=sponsor, product=product, text=f"服用{mark}brand后出现皮疹 {mark}-AE"
+        )
+        objects.update(
+            {
+                (side, "sponsor"): sponsor,
+                (side, "product"): product,
+                (side, "prescribing_information"): pi,
+                (side, "rep_registration"): RepRegistration.objects.with_scopes_disabled().get(rep=rep),
+                (side, "rep"): rep,
+                (side, "manager"): manager,
+                (side, "mlr"): mlr,
+                (side, "adverse_event_report"): report,
+            }
+        )
         users.update({f"rep_{side}": rep, f"manager_{side}": manager, f"mlr_{side}": mlr})
 
     doctor = DoctorFactory(pk=PLATFORM_BASE + 1, verified=True, email="doctor@walk.test")
     unverified = DoctorFactory(pk=PLATFORM_BASE + 2, email="unverified@walk.test")
     verification = verification_submit(
-        doctor=unverified, hospital_name="步行医院", hospital_level="3A", province="上海市", department="oncology",
-        title="attending", licence_number="WALK00000000000001", evidence=image_upload(),
+        doctor=unverified,
+        hospital_name="步行医院",
+        hospital_level="3A",
+        province="上海市",
+        department="oncology",
+        title="attending",
+        licence_number="WALK00000000000001",
+        evidence=image_upload(),
     )
     platform_report = AdverseEventReportFactory(pk=PLATFORM_BASE + 4, reporter=doctor)
-    users.update({
-        "doctor": doctor, "unverified_doctor": unverified,
-        "pv_officer": PvOfficerFactory(pk=PLATFORM_BASE + 5), "verifier": VerifierFactory(pk=PLATFORM_BASE + 6),
-        "platform_admin": AdminFactory(pk=PLATFORM_BASE + 7),
-    })
-    objects.update({
-        ("platform", "doctor"): doctor, ("platform", "unverified_doctor"): unverified,
-        ("platform", "verification_request"): verification,
-        ("platform", "adverse_event_report"): platform_report,
-        ("platform", "pv_officer"): users["pv_officer"], ("platform", "verifier"): users["verifier"],
-        ("platform", "platform_admin"): users["platform_admin"],
-    })
+    users.update(
+        {
+            "doctor": doctor,
+            "unverified_doctor": unverified,
+            "pv_officer": PvOfficerFactory(pk=PLATFORM_BASE + 5),
+            "verifier": VerifierFactory(pk=PLATFORM_BASE + 6),
+            "platform_admin": AdminFactory(pk=PLATFORM_BASE + 7),
+        }
+    )
+    objects.update(
+        {
+            ("platform", "doctor"): doctor,
+            ("platform", "unverified_doctor"): unverified,
+            ("platform", "verification_request"): verification,
+            ("platform", "adverse_event_report"): platform_report,
+            ("platform", "pv_officer"): users["pv_officer"],
+            ("platform", "verifier"): users["verifier"],
+            ("platform", "platform_admin"): users["platform_admin"],
+        }
+    )
     yield objects, users
     for request in VerificationRequest.objects.filter(doctor=unverified):
         request.evidence.storage.delete(request.evidence.name)
@@ -217,11 +277,24 @@ def _changed(before: tuple, after: tuple) -> list[str]:
 def _post_body(foreign_sponsor_id: int) -> dict:
     """A body most forms and APIs of the project would act on, so that a missing check shows."""
     return {
-        "approve": True, "decision": "approve", "reason": "walk", "is_adverse_event": False, "step": "triage",
-        "granted": True, "purpose": "sponsor_data_sharing", "sponsor_id": foreign_sponsor_id,
-        "patient_descriptor": "walk", "reaction": "walk", "suspect_product": "walk", "reporter_description": "walk",
-        "action": "send", "login": "walker@walk.test", "password": "walk-password", "name": "walk",
-        "accept_terms": True, "events": [],
+        "approve": True,
+        "decision": "approve",
+        "reason": "walk",
+        "is_adverse_event": False,
+        "step": "triage",
+        "granted": True,
+        "purpose": "sponsor_data_sharing",
+        "sponsor_id": foreign_sponsor_id,
+        "patient_descriptor": "walk",
+        "reaction": "walk",
+        "suspect_product": "walk",
+        "reporter_description": "walk",
+        "action": "send",
+        "login": "walker@walk.test",
+        "password": "walk-password",
+        "name": "walk",
+        "accept_terms": True,
+        "events": [],
     }
 
 
@@ -300,8 +373,7 @@ def test_every_url_as_every_role(route, world):
             for kind in SPONSOR_KINDS:
                 for side in sides:
                     foreign = own_side is not None and side != own_side
-                    response = check(role, method, _path(route, objects[(side, kind)].pk),
-                                     foreign_side=side if foreign else None)
+                    response = check(role, method, _path(route, objects[(side, kind)].pk), foreign_side=side if foreign else None)
                     if foreign and _shape(response) != _shape(missing):
                         problems.append(
                             f"{role} {method} {_path(route, objects[(side, kind)].pk)} ({kind} of sponsor "

@@ -16,18 +16,14 @@ from platform_core.demo.logins import login_table
 
 
 class Command(BaseCommand):
-    help = (
-        "Load demo data (fictional sponsors, doctors, staff, consents and 90 days of interactions) "
-        "and print the demo logins."
-    )
+    help = "Load demo data (fictional sponsors, doctors, staff, consents and 90 days of interactions) and print the demo logins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing (but print the logins) when the demo sponsors already exist.")
-        parser.add_argument("--events", type=int, default=100_000,
-                            help="Interaction events to simulate (default 100000).")
-        parser.add_argument("--doctors", type=int, default=300,
-                            help="Doctors to create, demo doctors included (default 300).")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing (but print the logins) when the demo sponsors already exist."
+        )
+        parser.add_argument("--events", type=int, default=100_000, help="Interaction events to simulate (default 100000).")
+        parser.add_argument("--doctors", type=int, default=300, help="Doctors to create, demo doctors included (default 300).")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed: same seed, same data (default 2026).")
         parser.add_argument("--quiet", action="store_true", help="Print only the login table.")
 
@@ -47,10 +43,8 @@ class Command(BaseCommand):
                 log("Demo data already present (sponsors huakang and ruide exist): nothing to do.")
             else:
                 started = time.monotonic()
-                log(f"Seeding demo data (seed {options['seed']}, {options['doctors']} doctors, "
-                    f"{options['events']:,} events) …")
-                summary = build_demo(seed=options["seed"], doctors=options["doctors"], events=options["events"],
-                                     log=log)
+                log(f"Seeding demo data (seed {options['seed']}, {options['doctors']} doctors, {options['events']:,} events) …")
+                summary = build_demo(seed=options["seed"], doctors=options["doctors"], events=options["events"], log=log)
                 log(f"Done in {time.monotonic() - started:.1f} s.")
                 for key, count in summary.created.items():
                     log(f"  {key}: {count:,}")

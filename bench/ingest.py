@@ -242,7 +242,7 @@ def _connection_loop(port: int, work: collections.deque, kind: str, conn: _Conne
             accepted += summary["accepted"]
             duplicates += summary["duplicates"]
         elif status != 200 and kind != "warmup" and len(samples) < 3:
-            samples.append(f"{status}: {body[:300]!r}")
+            samples.append(f"{status}: {body[:120]!r}")
     conn.close()
     out.update(latencies=latencies, statuses=statuses, accepted=accepted, duplicates=duplicates,
                failures=failures, samples=samples)
@@ -385,6 +385,7 @@ class LoadResult:
     samples: list[str]
     client_cpu: float
     cpu: dict = field(default_factory=dict)
+    peaks: dict = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
@@ -397,7 +398,43 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run_load(spec: LoadSpec, server_pgid: int | None, database: str = "") -> LoadResult:
+class _PeakSampler(threading.Thread):
+    """Samples, twice a second, the server's thread count and its connections to the bench database."""
+
+    def __init__(self, server_pgid: int | None, monitor):
+        super().__init__(daemon=True)
+        self.server_pgid, self.monitor = server_pgid, monitor
+        self.peaks = {"server_threads": 0, "db_connections": 0}
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        while not self.halt.wait(0.5):
+            self.sample()
+
+    def sample(self) -> None:
+        if self.server_pgid is not None:
+            threads = 0
+            for pid, (_, pgrp, _) in _proc_table().items():
+                if pgrp == self.server_pgid:
+                    try:
+                        threads += len(os.listdir(f"/proc/{pid}/task"))
+                    except OSError:
+                        pass
+            self.peaks["server_threads"] = max(self.peaks["server_threads"], threads)
+        if self.monitor is not None:
+            try:
+                self.peaks["db_connections"] = max(self.peaks["db_connections"], backend_count(self.monitor))
+            except Exception:  # noqa: BLE001 - a sample lost is not worth failing the run
+                pass
+
+    def stop(self) -> dict:
+        self.halt.set()
+        self.join(timeout=5)
+        self.sample()
+        return self.peaks
+
+
+def run_load(spec: LoadSpec, server_pgid: int | None, database: str = "", monitor=None) -> LoadResult:
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
     start = context.Event()
@@ -417,9 +454,11 @@ def run_load(spec: LoadSpec, server_pgid: int | None, database: str = "") -> Loa
             if kind == "error":
                 raise RuntimeError(f"client process {index} failed:\n{payload}")
             ready += 1
+        sampler = _PeakSampler(server_pgid, monitor)
         cpu_before = CpuSample.take()
         started = time.monotonic()
         start.set()
+        sampler.start()
         done = []
         while len(done) < len(children):
             kind, index, payload = _next_message(messages, children)
@@ -428,6 +467,7 @@ def run_load(spec: LoadSpec, server_pgid: int | None, database: str = "") -> Loa
             done.append(payload)
         cpu_after = CpuSample.take()
         seconds = max(item["finished"] for item in done) - started
+        peaks = sampler.stop()
     finally:
         for child in children:
             if child.is_alive():
@@ -445,6 +485,7 @@ def run_load(spec: LoadSpec, server_pgid: int | None, database: str = "") -> Loa
         accepted=sum(item["accepted"] for item in done), duplicates=sum(item["duplicates"] for item in done),
         failures=sum(item["failures"] for item in done), samples=[s for item in done for s in item["samples"]][:5],
         client_cpu=sum(item["cpu"] for item in done), cpu=_cpu_delta(cpu_before, cpu_after, server_pgid, database),
+        peaks=peaks,
     )
 
 
@@ -713,8 +754,10 @@ def _cpu_text(cpu: dict, seconds: float, clients: float | None = None, label: st
 
 
 def _load_line(result: LoadResult) -> str:
+    peaks = result.peaks
     return (
         f"    p50 {result.percentile(0.5) * 1000:.1f} ms, p99 {result.percentile(0.99) * 1000:.1f} ms; "
+        f"peak {peaks.get('server_threads', 0)} server threads, {peaks.get('db_connections', 0)} DB connections\n    "
         + _cpu_text(result.cpu, result.seconds, result.client_cpu)
     )
 
@@ -778,7 +821,7 @@ def report(args, api: LoadResult, stored: tuple[int, int], copy: CopyResult, rou
         "api": {"events_per_s": api_eps, "seconds": api.seconds, "requests": api.spec.requests,
                 "statuses": {str(k): v for k, v in api.statuses.items()}, "failures": api.failures,
                 "rows": stored[0], "distinct_keys": stored[1], "exact": exact,
-                "p50_ms": api.percentile(0.5) * 1000, "p99_ms": api.percentile(0.99) * 1000,
+                "p50_ms": api.percentile(0.5) * 1000, "p99_ms": api.percentile(0.99) * 1000, "peaks": api.peaks,
                 "cpu_s": api.cpu | {"clients": api.client_cpu}},
         "copy": {"events_per_s": copy.eps, "seconds": copy.seconds, "rows": copy.rows, "megabytes": copy.megabytes,
                  "cpu_s": copy.cpu},
@@ -787,6 +830,8 @@ def report(args, api: LoadResult, stored: tuple[int, int], copy: CopyResult, rou
                       "rounds": [{"trivial_rps": t.rps, "heartbeat_rps": h.rps,
                                   "trivial_p50_ms": t.percentile(0.5) * 1000, "heartbeat_p50_ms": h.percentile(0.5) * 1000,
                                   "trivial_cpu_s": t.cpu | {"clients": t.client_cpu},
+                                  "heartbeat_statuses": {str(k): v for k, v in h.statuses.items()},
+                                  "heartbeat_peaks": h.peaks,
                                   "heartbeat_cpu_s": h.cpu | {"clients": h.client_cpu}} for t, h in rounds]},
         "trivial": {"requests_per_s": trivial_rps, "requests": trivial_reqs},
         "heartbeat_over_trivial": hb_ratio, "heartbeat_target": HEARTBEAT_TARGET,
@@ -879,7 +924,7 @@ def main(argv=None) -> int:
                             processes=args.client_processes, connections=args.concurrency, **extra)
 
         database = args.bench_database
-        warm = run_load(spec("warm-up", "warmup", max(400, 40 * args.concurrency)), pgid, database)
+        warm = run_load(spec("warm-up", "warmup", max(400, 40 * args.concurrency)), pgid, database, monitor)
         if warm.statuses.get(200, 0) == 0 or warm.failures:
             raise RuntimeError(f"warm-up failed: {_status_text(warm)} {warm.samples}\n{server.log_tail()}")
         if args.hold:
@@ -891,7 +936,7 @@ def main(argv=None) -> int:
         log(f"API path: building {requests:,} requests of {args.batch} events in {args.client_processes} processes, "
             f"then posting over {args.concurrency} connections")
         api = run_load(spec("api", "batch", requests, events=args.events, batch=args.batch, prefix="ev"), pgid,
-                       database)
+                       database, monitor)
         stored = table_check(monitor, TABLE)
         backends = {"after API path": backend_count(monitor)}
         log(f"API path: {args.events / api.seconds:,.0f} events/s in {api.seconds:.1f} s; "
@@ -910,10 +955,10 @@ def main(argv=None) -> int:
             for index in range(args.rounds):
                 wait_quiet(args.quiet_wait, log)
                 trivial = run_load(spec(f"trivial-{index}", "trivial", args.heartbeats, prefix=f"tv{index}"), pgid,
-                                   database)
+                                   database, monitor)
                 wait_quiet(args.quiet_wait, log)
                 heartbeat = run_load(spec(f"heartbeat-{index}", "heartbeat", args.heartbeats, prefix=f"hb{index}"),
-                                     pgid, database)
+                                     pgid, database, monitor)
                 log(f"round {index + 1}: trivial {trivial.rps:,.0f} req/s, heartbeat {heartbeat.rps:,.0f} req/s")
                 rounds.append((trivial, heartbeat))
             hb_stored = table_check(monitor, TABLE, "client_event_id LIKE 'hb%'")
@@ -932,6 +977,9 @@ def main(argv=None) -> int:
         print(f"API {args.events / api.seconds:,.0f} events/s, COPY {copy.eps:,.0f} events/s, "
               f"ratio {args.events / api.seconds / copy.eps * 100:.1f} %")
         return 0
+    errors = [r for r in [api] + [r for pair in rounds for r in pair] if r.statuses.get(200, 0) != r.spec.requests]
+    if errors:
+        print(f"some requests failed; server log: {server.log_path}; its last lines:\n{server.log_tail(25)}")
     figures = report(args, api, stored, copy, rounds, hb_stored)
     print("server connections to the database: " + ", ".join(f"{n} {when}" for when, n in backends.items()))
     figures["server_db_connections"] = backends

@@ -13,5 +13,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True  # tests serve static files from the apps, no collectstatic needed
 LANGUAGE_CODE = "zh-hans"
 TEST_REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")

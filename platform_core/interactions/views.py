@@ -5,8 +5,11 @@ COPY itself. Authentication is the same as the REST API's (token or session + CS
 error body has the API's one JSON shape.
 """
 
+from typing import NamedTuple
+
 import msgspec
 from django.conf import settings
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -27,14 +30,37 @@ def _error(status: int, code: str, message: str, details: dict | None = None) ->
     return _json(status, {"error": {"code": code, "message": message, "details": details or {}}})
 
 
+class TokenActor(NamedTuple):
+    """What ingestion needs of a token's owner (ingest_client_batch reads .pk and .sponsor_id).
+
+    `Token.objects.select_related("user").filter(key=key).first()` spent ~1.5 ms of CPU per request
+    compiling the query and building a User; this is one indexed lookup with DRF's checks
+    (the key exists, its user is active)."""
+
+    pk: int
+    sponsor_id: int | None
+
+
+def _token_actor(key: str) -> TokenActor | None:
+    from platform_core.models import User  # function-local: models are not loaded with this module
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.id, u.sponsor_id FROM {Token._meta.db_table} t "
+            f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key = %s AND u.is_active",
+            [key],
+        )
+        row = cursor.fetchone()
+    return TokenActor(*row) if row else None
+
+
 def _authenticate(request):
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if header.startswith("Token "):
-        key = header[6:].strip()
-        token = Token.objects.select_related("user").filter(key=key).first()
-        if token is None or not token.user.is_active:
+        actor = _token_actor(header[6:].strip())
+        if actor is None:
             return None, _error(401, "not_authenticated", "Invalid token.")
-        return token.user, None
+        return actor, None
     user = request.user
     if not user.is_authenticated:
         return None, _error(401, "not_authenticated", "Authentication credentials were not provided.")

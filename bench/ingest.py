@@ -320,11 +320,12 @@ def _proc_table() -> dict[int, tuple[str, int, int]]:
     return table
 
 
-def _machine_ticks() -> tuple[int, int]:
+def _machine_ticks() -> tuple[int, int, int]:
+    """(busy, total, steal) ticks of all CPUs; steal = time the hypervisor gave our vCPUs to others."""
     with open("/proc/stat") as handle:
         values = [int(v) for v in handle.readline().split()[1:]]
     idle = values[3] + values[4]  # idle + iowait
-    return sum(values[:8]) - idle, sum(values[:8])
+    return sum(values[:8]) - idle, sum(values[:8]), values[7]
 
 
 @dataclass
@@ -332,11 +333,12 @@ class CpuSample:
     procs: dict
     busy: int
     total: int
+    steal: int = 0
 
     @classmethod
     def take(cls) -> CpuSample:
-        busy, total = _machine_ticks()
-        return cls(_proc_table(), busy, total)
+        busy, total, steal = _machine_ticks()
+        return cls(_proc_table(), busy, total, steal)
 
 
 CPU_GROUPS = ("server", "pg_bench", "pg_aux", "bench", "other")
@@ -367,6 +369,7 @@ def _cpu_delta(before: CpuSample, after: CpuSample, server_pgid: int | None, dat
             groups["other"] += spent
     result = {name: ticks / CLK_TCK for name, ticks in groups.items()}
     result["machine_busy_fraction"] = (after.busy - before.busy) / max(1, after.total - before.total)
+    result["steal_fraction"] = (after.steal - before.steal) / max(1, after.total - before.total)
     return result
 
 
@@ -754,8 +757,10 @@ def _cpu_text(cpu: dict, seconds: float, clients: float | None = None, label: st
     if clients is not None:
         parts.append(f"{label} {clients:.1f}")
     parts.append(f"other processes {cpu['other']:.1f}")
+    steal = cpu.get("steal_fraction", 0.0)
     return (f"CPU s: {', '.join(parts)} of {available:.1f} available "
-            f"(machine {cpu['machine_busy_fraction'] * 100:.0f}% busy)")
+            f"(machine {cpu['machine_busy_fraction'] * 100:.0f}% busy"
+            + (f", {steal * 100:.0f}% stolen by the hypervisor" if steal >= 0.005 else "") + ")")
 
 
 def _load_line(result: LoadResult) -> str:

@@ -149,7 +149,10 @@ def token_client_for(db):
 def _redis_db_index() -> int:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     number = int("".join(ch for ch in worker if ch.isdigit()) or 0)
-    return 8 + number % 8  # 8..15: clear of the app's database 0
+    # 8.. by default: clear of the app's database 0. Concurrent test sessions on one machine
+    # (several checkouts) each set their own XL_TEST_REDIS_DB_BASE.
+    base = int(os.environ.get("XL_TEST_REDIS_DB_BASE", "8"))
+    return (base + number) % 16
 
 
 @pytest.fixture(scope="session")

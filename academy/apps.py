@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AcademyConfig(AppConfig):
     name = "academy"
     verbose_name = _("Academy")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Function-local import: registering verbs and resolvers needs the app registry.
+        from academy import interactions  # noqa: F401

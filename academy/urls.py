@@ -1,16 +1,16 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
+from wagtail.views import serve as wagtail_serve
 
-from platform_core.web.coming_soon import ComingSoonView
+from academy import web
 
 app_name = "academy"
 urlpatterns = [
-    path(
-        "",
-        ComingSoonView.as_view(
-            title=_("Academy"),
-            description=_("Courses, case circles and certificates arrive with the academy release."),
-        ),
-        name="index",
-    ),
+    # The academy index is a Wagtail page with the slug "academy"; this name lets navigation link to it.
+    path("", wagtail_serve, {"path": "academy/"}, name="index"),
+    path("my/", web.my_learning, name="my_learning"),
+    path("speakers/", web.speaker_list, name="speakers"),
+    path("speakers/<int:speaker_id>/", web.speaker_detail, name="speaker"),
+    path("lessons/<int:lesson_id>/heartbeat", web.lesson_heartbeat, name="lesson_heartbeat"),
+    path("certificates/<str:code>/", web.certificate_detail, name="certificate"),
+    path("verify/<str:code>/", web.certificate_verify, name="certificate_verify"),
 ]

@@ -14,6 +14,7 @@ from platform_core.exceptions import ApplicationError
 from platform_core.models import (
     AdverseEventReport,
     AuditEntry,
+    Campaign,
     Consent,
     ConsentDocument,
     ConsentEvent,
@@ -236,3 +237,11 @@ class InteractionEventAdmin(ReadOnlyAdmin):
     list_filter = ("verb", "source")
     show_full_result_count = False
     date_hierarchy = "occurred_at"
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "sponsor", "code", "starts_on", "ends_on", "status", "points_budget")
+    list_filter = ("sponsor", "status")
+    search_fields = ("name", "code")
+    filter_horizontal = ("products",)

@@ -23,5 +23,6 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("mall/", include("points_mall.urls")),
     path("search/", include("search.urls")),
-    path("pages/", include(wagtail_urls)),
+    # Wagtail serves the page tree (the academy lives at /academy/) after every other route.
+    path("", include(wagtail_urls)),
 ]

@@ -42,3 +42,12 @@ def _resolve_products(object_ids: Iterable[str]) -> dict[str, tuple[int | None, 
 
 
 register_object_resolver("product", _resolve_products)
+
+
+def _resolve_campaigns(campaign_ids: Iterable[int]) -> dict[int, int]:
+    from platform_core.models import Campaign
+
+    return dict(Campaign.objects.with_scopes_disabled().filter(pk__in=list(campaign_ids)).values_list("pk", "sponsor_id"))
+
+
+register_campaign_resolver(_resolve_campaigns)

@@ -1,6 +1,7 @@
 from .accounts import OneTimeCode, RoleAssignment, User
 from .adverse_events import AdverseEventReport
 from .audit import AuditEntry
+from .campaigns import Campaign
 from .consent import Consent, ConsentDocument, ConsentEvent, ConsentPurpose
 from .doctors import (
     Department,
@@ -18,6 +19,7 @@ from .sponsors import PrescribingInformation, Product, RepRegistration, Sponsor,
 __all__ = [
     "AdverseEventReport",
     "AuditEntry",
+    "Campaign",
     "Consent",
     "ConsentDocument",
     "ConsentEvent",

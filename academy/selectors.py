@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from academy.models import (
     AccessLevel,
@@ -149,8 +148,7 @@ def course_outline_for(*, user, course: CoursePage) -> CourseOutline:
     lessons = list(_deliverable(LessonPage.objects.child_of(course), today=today).order_by("path"))
     quiz = _deliverable(QuizPage.objects.child_of(course), today=today).first()
     speakers = list(course.course_speakers.select_related("speaker", "speaker__photo").order_by("sort_order"))
-    with scopes_disabled():  # products of a course are public facts; the scope guards sponsor-side lists
-        products = list(course.products.all())
+    products = list(course.products.all())
     progress_by_lesson, progress, attempt, certificate = {}, None, None, None
     if getattr(user, "is_authenticated", False):
         progress_by_lesson = {row.lesson_id: row for row in LessonProgress.objects.filter(user=user, course=course)}

@@ -12,7 +12,6 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
-from modelcluster.fields import ParentalManyToManyField
 
 
 @lru_cache(maxsize=1)
@@ -55,24 +54,3 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt_text(value)
-
-
-class _UnscopedChoicesMixin:
-    """Form choices from the unscoped manager: for staff-only editors (Wagtail admin) that span tenants.
-
-    The scoped default manager refuses to list rows outside a sponsor scope, which is right for
-    every request path but breaks form construction in the CMS and its system checks. The value a
-    page stores is still validated by the page's clean() (e.g. product and campaign of its sponsor).
-    """
-
-    def formfield(self, **kwargs):
-        kwargs.setdefault("queryset", self.remote_field.model.objects.with_scopes_disabled().all())
-        return super().formfield(**kwargs)
-
-
-class UnscopedChoicesForeignKey(_UnscopedChoicesMixin, models.ForeignKey):
-    pass
-
-
-class UnscopedChoicesParentalManyToManyField(_UnscopedChoicesMixin, ParentalManyToManyField):
-    pass

@@ -1,10 +1,12 @@
 from .learning import Certificate, CourseProgress, LessonProgress, PlaybackSession, QuizAttempt
 from .pages import AcademyIndexPage, AccessLevel, CoursePage, CourseSeriesPage, CourseSpeaker, LessonPage, QuizPage
+from .references import CampaignReference, ProductReference
 from .speakers import Speaker
 
 __all__ = [
     "AccessLevel",
     "AcademyIndexPage",
+    "CampaignReference",
     "Certificate",
     "CoursePage",
     "CourseProgress",
@@ -14,6 +16,7 @@ __all__ = [
     "LessonProgress",
     "PlaybackSession",
     "QuizAttempt",
+    "ProductReference",
     "QuizPage",
     "Speaker",
 ]

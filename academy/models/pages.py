@@ -7,7 +7,7 @@ time and certificates are plain models in academy.models.learning.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -15,7 +15,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from academy.models.approval import ApprovedMaterialMixin
-from platform_core.fields import UnscopedChoicesForeignKey, UnscopedChoicesParentalManyToManyField
 from platform_core.sanitize import SanitizedRichTextField
 
 
@@ -112,11 +111,14 @@ class CoursePage(ApprovedMaterialMixin, AcademyPage):
     sponsor = models.ForeignKey(
         "platform_core.Sponsor", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("sponsor")
     )
-    products = UnscopedChoicesParentalManyToManyField(
-        "platform_core.Product", blank=True, related_name="+", verbose_name=_("products")
-    )
-    campaign = UnscopedChoicesForeignKey(
-        "platform_core.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("campaign")
+    products = ParentalManyToManyField("academy.ProductReference", blank=True, related_name="+", verbose_name=_("products"))
+    campaign = models.ForeignKey(
+        "academy.CampaignReference",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campaign"),
     )
     completion_percent = models.PositiveSmallIntegerField(
         _("coverage needed to complete a lesson (%)"), default=90, help_text=_("Share of each lesson actually played.")
@@ -153,7 +155,7 @@ class CoursePage(ApprovedMaterialMixin, AcademyPage):
     def clean(self) -> None:
         super().clean()
         errors = {}
-        products = list(self.products.all()) if self.pk or hasattr(self, "_cluster_related_objects") else []
+        products = list(self.products.all())
         if products and self.sponsor_id is None:
             errors["sponsor"] = _("A course about a product must name its sponsor.")
         foreign = [product for product in products if product.sponsor_id != self.sponsor_id]

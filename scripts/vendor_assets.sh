@@ -13,6 +13,7 @@ ASSETS=(
     "node_modules/htmx.org/dist/htmx.min.js:htmx.min.js"
     "node_modules/htmx-ext-ws/dist/ws.min.js:htmx-ext-ws.min.js"
     "node_modules/echarts/dist/echarts.min.js:echarts.min.js"
+    "node_modules/hls.js/dist/hls.min.js:hls.min.js"
 )
 
 if ! command -v npm >/dev/null 2>&1; then
@@ -39,6 +40,6 @@ done
 # A record of what was vendored, for humans and for debugging.
 node -e '
 const l = require("./package-lock.json").packages;
-for (const n of ["htmx.org", "htmx-ext-ws", "echarts"]) console.log(n + " " + l["node_modules/" + n].version);
+for (const n of ["htmx.org", "htmx-ext-ws", "echarts", "hls.js"]) console.log(n + " " + l["node_modules/" + n].version);
 ' >"$DEST/VERSIONS.txt"
 log "vendored into $DEST: $(cd "$DEST" && ls | tr '\n' ' ')"

@@ -71,8 +71,12 @@ def page_access_for(*, user, page) -> PageAccess:
     return PageAccess.ALLOWED
 
 
-def _deliverable(queryset: QuerySet, *, today) -> QuerySet:
-    return queryset.live().filter(Q(sponsor__isnull=True) | (~Q(approval_code="") & Q(approval_expires_on__gte=today)))
+def _deliverable(queryset: QuerySet, *, today, sponsored: bool | None = None) -> QuerySet:
+    """Live pages whose approval is current. Courses know their sponsor; lessons and quizzes are told (`sponsored`)."""
+    approved = ~Q(approval_code="") & Q(approval_expires_on__gte=today)
+    if sponsored is None:
+        return queryset.live().filter(Q(sponsor__isnull=True) | approved)
+    return queryset.live().filter(approved) if sponsored else queryset.live()
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,9 @@ class CourseOutline:
 def course_outline_for(*, user, course: CoursePage) -> CourseOutline:
     """Everything the course page shows, in a fixed number of queries (asserted in tests)."""
     today = timezone.localdate()
-    lessons = list(_deliverable(LessonPage.objects.child_of(course), today=today).order_by("path"))
-    quiz = _deliverable(QuizPage.objects.child_of(course), today=today).first()
+    sponsored = course.sponsor_id is not None
+    lessons = list(_deliverable(LessonPage.objects.child_of(course), today=today, sponsored=sponsored).order_by("path"))
+    quiz = _deliverable(QuizPage.objects.child_of(course), today=today, sponsored=sponsored).first()
     speakers = list(course.course_speakers.select_related("speaker", "speaker__photo").order_by("sort_order"))
     products = list(course.products.all())
     progress_by_lesson, progress, attempt, certificate = {}, None, None, None

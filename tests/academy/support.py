@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from academy.models import AcademyIndexPage, AccessLevel, CoursePage, CourseSeriesPage, CourseSpeaker, LessonPage, QuizPage, Speaker
+from academy.models import (
+    AcademyIndexPage,
+    AccessLevel,
+    CoursePage,
+    CourseSeriesPage,
+    CourseSpeaker,
+    LessonPage,
+    ProductReference,
+    QuizPage,
+    Speaker,
+)
 from tests.factories.sponsors import TherapeuticAreaFactory
 
 
@@ -93,7 +103,7 @@ def build_course(
         course.approval_expires_on = timezone.localdate() + datetime.timedelta(days=365)
     course.course_speakers = [CourseSpeaker(speaker=speaker, role="主讲")]
     if products:
-        course.products = list(products)
+        course.products = list(ProductReference.objects.filter(pk__in=[product.pk for product in products]))
     course = publish(series, course)
     lessons = []
     for number, seconds in enumerate(lesson_seconds, start=1):

@@ -6,6 +6,7 @@ class AcademyConfig(AppConfig):
     name = "academy"
     verbose_name = _("Academy")
     default_auto_field = "django.db.models.BigAutoField"
+    demo_seeder = "academy.demo.seed.seed_academy"
 
     def ready(self) -> None:
         # Function-local import: registering verbs and resolvers needs the app registry.

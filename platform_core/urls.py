@@ -1,7 +1,9 @@
 """Root URLs: web pages, the REST API v1, the OpenAPI schema and docs, and the admins."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
@@ -23,6 +25,11 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("mall/", include("points_mall.urls")),
     path("search/", include("search.urls")),
+]
+if settings.SERVE_MEDIA:
+    # Public media (CMS images, lesson videos) in the embedded default; nginx serves /media/ in production.
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT}))
+urlpatterns += [
     # Wagtail serves the page tree (the academy lives at /academy/) after every other route.
     path("", include(wagtail_urls)),
 ]

@@ -150,6 +150,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "platform_core" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# The embedded default serves public media itself; behind nginx set SERVE_MEDIA=false (deploy/nginx.conf).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # Evidence images and other private uploads never sit under MEDIA_ROOT: they are served only
 # through permission-checked views, as attachments.
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"

@@ -1,5 +1,6 @@
 """manage.py seed_demo: fictional sponsors, products, hospitals, doctors, staff, consents,
-verification queue, PV queue and 90 days of interaction history; prints the demo logins.
+verification queue, PV queue and 90 days of interaction history, then each app's own demo
+(AppConfig.demo_seeder, e.g. the academy's courses); prints the demo logins.
 
 Idempotent: a second run adds nothing (natural keys, and events carry deterministic client
 event ids). `--if-empty` skips everything when the demo sponsors exist (the embedded default's
@@ -7,6 +8,9 @@ start-up script uses it).
 """
 
 import time
+
+from django.apps import apps
+from django.utils.module_loading import import_string
 
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
@@ -45,6 +49,13 @@ class Command(BaseCommand):
                 started = time.monotonic()
                 log(f"Seeding demo data (seed {options['seed']}, {options['doctors']} doctors, {options['events']:,} events) …")
                 summary = build_demo(seed=options["seed"], doctors=options["doctors"], events=options["events"], log=log)
+                for config in apps.get_app_configs():
+                    # Apps above platform_core name their seeder by dotted path (no import of them here).
+                    seeder = getattr(config, "demo_seeder", "")
+                    if seeder:
+                        log(f"Seeding {config.label} …")
+                        for key, count in import_string(seeder)(log=log).items():
+                            summary.created[f"{config.label}.{key}"] = count
                 log(f"Done in {time.monotonic() - started:.1f} s.")
                 for key, count in summary.created.items():
                     log(f"  {key}: {count:,}")

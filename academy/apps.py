@@ -10,4 +10,8 @@ class AcademyConfig(AppConfig):
 
     def ready(self) -> None:
         # Function-local import: registering verbs and resolvers needs the app registry.
-        from academy import interactions  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from academy import cms_access, interactions  # noqa: F401
+
+        post_migrate.connect(cms_access.ensure_cms_groups, sender=self, dispatch_uid="academy.ensure_cms_groups")

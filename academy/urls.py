@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.web.coming_soon import ComingSoonView
@@ -13,4 +13,5 @@ urlpatterns = [
         ),
         name="index",
     ),
+    path("circles/", include("academy.circles.urls")),
 ]

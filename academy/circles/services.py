@@ -61,7 +61,12 @@ def editable_text(value: str) -> str:
 
 
 def _findings(texts: dict[str, str]) -> list[dict]:
-    return [finding.as_dict(field=name) for name, text in texts.items() for finding in deidentify.find_identifiers(text or "")]
+    """Guard findings per field, on the text a reader would see (so markup cannot split an identifier)."""
+    return [
+        finding.as_dict(field=name)
+        for name, text in texts.items()
+        for finding in deidentify.find_identifiers(plain_text(rich_text(text)))
+    ]
 
 
 def field_label(name: str) -> str:

@@ -107,7 +107,14 @@ def test_the_check_character_is_the_only_one_that_validates(first17):
 
 @pytest.mark.parametrize(
     "text",
-    ["家属电话13800138000", "联系 138 0013 8000", "tel: 138-0013-8000", "+86 13912345678", "+86-139-1234-5678", "008615912345678"],
+    [
+        "家属电话13800138000",
+        "联系 138 0013 8000",
+        "tel: 138-0013-8000",
+        "+86 13912345678",
+        "+86-139-1234-5678",
+        "008615912345678",
+    ],
 )
 def test_mobile_numbers_are_found(text):
     assert kinds(text) == [MOBILE]
@@ -219,5 +226,3 @@ digit_heavy_text = st.text(alphabet=st.sampled_from(list("0123456789Xx +-患者�
 @given(st.one_of(st.text(max_size=200), digit_heavy_text))
 def test_masked_text_holds_no_identifier(text):
     assert find_identifiers(mask_identifiers(text)) == []
-
-

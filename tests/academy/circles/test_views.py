@@ -154,3 +154,12 @@ def test_page_query_counts_do_not_grow_with_content(
         assert client.get(f"{BASE}/cases/{post.pk}/").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(f"{BASE}/?tab=discover").status_code == 200
+
+
+def test_my_cases_lists_drafts_and_published_cases(client_for, member, circle, post):
+    draft = services.post_save(
+        actor=member, circle_id=circle.pk, fields={**CLEAN_CASE, "title": "待完善的病例"}, publish=False
+    ).item
+    html = client_for(member).get(f"{BASE}/mine/").content.decode()
+    assert draft.title in html and post.title in html
+    assert f"{BASE}/cases/{draft.pk}/edit/" in html

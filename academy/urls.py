@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from wagtail.views import serve as wagtail_serve
 
 from academy import web
@@ -13,4 +13,5 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/heartbeat", web.lesson_heartbeat, name="lesson_heartbeat"),
     path("certificates/<str:code>/", web.certificate_detail, name="certificate"),
     path("verify/<str:code>/", web.certificate_verify, name="certificate_verify"),
+    path("circles/", include("academy.circles.urls")),
 ]

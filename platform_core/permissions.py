@@ -12,7 +12,7 @@ from rest_framework.permissions import BasePermission
 from platform_core.roles import Role
 
 # Capabilities that need a verified HCP (checked in addition to the role).
-VERIFIED_HCP_CAPABILITIES = frozenset({"academy.view_rx_content", "campaigns.attend_rx_webinar"})
+VERIFIED_HCP_CAPABILITIES = frozenset({"academy.view_rx_content", "campaigns.attend_rx_webinar", "circles.participate"})
 # Capabilities a rep holds only while registered (备案) with the sponsor.
 REGISTERED_REP_CAPABILITIES = frozenset({"reps.promote", "reps.share_material", "reps.log_call"})
 
@@ -24,6 +24,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "academy.learn",
             "academy.view_rx_content",
             "campaigns.attend_rx_webinar",
+            "circles.participate",
             "points.redeem",
         }
     ),

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "platform_core",
     "search",
     "academy",
+    "academy.circles",
     "campaigns",
     "points_mall",
     "reps",

@@ -84,7 +84,7 @@ ROLES = (
     "platform_admin",
 )
 SPONSOR_OF_ROLE = {"rep_a": "a", "manager_a": "a", "mlr_a": "a", "rep_b": "b", "manager_b": "b", "mlr_b": "b"}
-WATCHED_APPS = {"platform_core", "academy", "campaigns", "points_mall", "reps", "search", "authtoken"}
+WATCHED_APPS = {"platform_core", "academy", "circles", "campaigns", "points_mall", "reps", "search", "authtoken"}
 
 
 # --- Walking the resolver ---------------------------------------------------------------------------

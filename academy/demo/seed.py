@@ -6,6 +6,7 @@ uses (heartbeats with fixed session keys, so a re-run credits nothing twice).
 """
 
 import datetime
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from academy.circles.demo import seed_circles
 from academy.demo.video import lesson_video
 from academy.models import (
     AcademyIndexPage,
@@ -233,6 +235,8 @@ def seed_academy(*, log: Callable[[str], None]) -> dict[str, int]:
                 _approve_like_course(course, page)
             created["courses"] += 0 if existed else 1
     _learning_history(log)
+    for key, count in seed_circles(_LogWriter(log), random.Random(2026)).items():
+        created[f"circles.{key}"] = count
     log(f"  academy: {CoursePage.objects.count()} courses, {LessonPage.objects.count()} lessons (approver: {reviewer})")
     return created
 
@@ -391,3 +395,13 @@ def _watch(user, lesson, *, session: str, start) -> None:
 
 def _demo_domain() -> str:
     return DEMO_EMAIL_DOMAIN
+
+
+class _LogWriter:
+    """Adapts the seeders' log function to the stdout-like object seed_circles writes to."""
+
+    def __init__(self, log: Callable[[str], None]):
+        self.log = log
+
+    def write(self, message: str) -> None:
+        self.log(message.rstrip("\n"))

@@ -179,7 +179,8 @@ def order_place(
         if item.price_points != expected_unit_price:
             raise Conflict(
                 _(
-                    "The price of “%(name)s” changed from %(old)s to %(new)s points since you opened the page. Check it and order again."
+                    "The price of “%(name)s” changed from %(old)s to %(new)s points since you opened the page. "  # noqa: ISC001
+                    "Check it and order again."
                 )
                 % {"name": item.name, "old": expected_unit_price, "new": item.price_points},
                 code="price_changed",
@@ -263,7 +264,7 @@ def order_place(
                 occurred_at=now,
             )
         recipient = recipient_snapshot(doctor=doctor) if uplifts else None
-        for sponsor, policy, points, uplift in uplifts:
+        for sponsor, policy, _points, uplift in uplifts:
             tov_record(
                 doctor=doctor,
                 sponsor=sponsor,

@@ -304,4 +304,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 60 * 60,
     },
     "audit-chain-verify": {"task": "platform_core.tasks.audit_chain_verify_task", "schedule": 24 * 60 * 60},
+    # Catch-up for earn tasks lost between commit and queueing (idempotent on the event key).
+    "points-earn-sweep": {"task": "points_mall.tasks.points_earn_sweep_task", "schedule": 30 * 60},
 }

@@ -346,8 +346,8 @@ class CpuSample:
         return cls(_proc_table(), busy, total, steal)
 
 
-CPU_GROUPS = ("server", "worker", "pg_bench", "pg_aux", "bench", "other")
-WORKER_PGIDS: set[int] = set()  # the Celery worker and beat draining the heartbeat queue (when on)
+CPU_GROUPS = ("server", "worker", "beat", "pg_bench", "pg_aux", "bench", "other")
+WORKER_PGIDS: dict[int, str] = {}  # process group -> "worker" / "beat": the heartbeat queue's drain (when on)
 
 
 def _cpu_delta(before: CpuSample, after: CpuSample, server_pgid: int | None, database: str = "") -> dict[str, float]:
@@ -362,7 +362,7 @@ def _cpu_delta(before: CpuSample, after: CpuSample, server_pgid: int | None, dat
         if server_pgid is not None and pgrp == server_pgid:
             groups["server"] += spent
         elif pgrp in WORKER_PGIDS:
-            groups["worker"] += spent
+            groups[WORKER_PGIDS[pgrp]] += spent
         elif key.startswith("postgres "):
             title = key.split(": ", 2)[-1]
             if database and f" {database} " in f" {title} ":
@@ -614,7 +614,7 @@ class QueueWorkers:
         self.var_dir = var_dir
         self.processes: list[subprocess.Popen] = []
 
-    def start(self) -> set[int]:
+    def start(self) -> dict[int, str]:
         """Starts both; returns their process groups (for the CPU accounting)."""
         celery = Path(sys.executable).with_name("celery")
         celery = str(celery if celery.exists() else "celery")
@@ -641,7 +641,7 @@ class QueueWorkers:
                     start_new_session=True,
                 )
             )
-        return {process.pid for process in self.processes}
+        return {process.pid: name for process, name in zip(self.processes, ("worker", "beat"), strict=True)}
 
     def stop(self) -> None:
         for process in self.processes:
@@ -873,8 +873,8 @@ def _verdict(ok: bool) -> str:
 def _cpu_text(cpu: dict, seconds: float, clients: float | None = None, label: str = "clients") -> str:
     available = seconds * os.cpu_count()
     parts = [f"server {cpu['server']:.1f}"] if cpu.get("server") else []
-    if cpu.get("worker"):
-        parts.append(f"celery worker+beat {cpu['worker']:.1f}")
+    if cpu.get("worker") or cpu.get("beat"):
+        parts.append(f"celery worker {cpu['worker']:.1f} + beat {cpu['beat']:.1f}")
     parts += [f"postgres {cpu['pg_bench']:.1f} (+{cpu['pg_aux']:.1f} background)"]
     if clients is not None:
         parts.append(f"{label} {clients:.1f}")
@@ -1087,6 +1087,7 @@ def parse_args(argv=None):
     parser.add_argument("--rounds", type=int, default=2, help="alternating trivial/heartbeat rounds (default 2)")
     parser.add_argument("--quick", action="store_true", help="100,000 events and 5,000 heartbeats")
     parser.add_argument("--skip-heartbeat", action="store_true", help="only the API vs COPY part")
+    parser.add_argument("--heartbeats-only", action="store_true", help="only the heartbeat vs trivial part")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -1114,6 +1115,52 @@ def parse_args(argv=None):
         parser.error("--events, --batch, --concurrency and --client-processes must be positive")
     args.client_processes = min(args.client_processes, args.concurrency)
     return args
+
+
+def api_and_copy(args, spec, pgid, database, monitor, bench_url, table, columns, log):
+    """The API path (N events in batches) and the raw COPY baseline of the same rows."""
+    requests = math.ceil(args.events / args.batch)
+    wait_quiet(args.quiet_wait, log)
+    log(
+        f"API path: building {requests:,} requests of {args.batch} events in {args.client_processes} processes, "
+        f"then posting over {args.concurrency} connections"
+    )
+    api = run_load(spec("api", "batch", requests, events=args.events, batch=args.batch, prefix="ev"), pgid, database, monitor)
+    stored = table_check(monitor, table)
+    backends = {"after API path": backend_count(monitor)}
+    log(
+        f"API path: {args.events / api.seconds:,.0f} events/s in {api.seconds:.1f} s; "
+        f"{stored[0]:,} rows stored; {backends['after API path']} server connections to the database"
+    )
+    if api.samples:
+        log(f"API errors: {api.samples}")
+
+    log("COPY baseline: reading the stored rows back, TRUNCATE, one COPY FROM STDIN")
+    wait_quiet(args.quiet_wait, log)
+    copy = copy_baseline(bench_url, table, columns)
+    log(f"COPY baseline: {copy.eps:,.0f} events/s in {copy.seconds:.1f} s")
+
+    return api, stored, copy, backends
+
+
+def heartbeat_summary(rounds, hb_stored) -> int:
+    """--heartbeats-only: the rounds and the ratios, no API/COPY part."""
+    for index, (trivial, heartbeat) in enumerate(rounds, 1):
+        print(
+            f"round {index}: trivial {_fmt(trivial.rps)} req/s, heartbeat {_fmt(heartbeat.rps)} req/s answered, "
+            f"{_fmt(heartbeat.stored_rps)} stored: {heartbeat.stored_rps / trivial.rps * 100:.1f} %"
+        )
+        print("  trivial " + _load_line(trivial).strip())
+        print("  heartbeat " + _load_line(heartbeat).strip())
+    trivial_rps = sum(t.ok for t, _ in rounds) / sum(t.seconds for t, _ in rounds)
+    hb_ok = sum(h.ok for _, h in rounds)
+    stored_rps = hb_ok / sum(h.seconds + h.settle_seconds for _, h in rounds)
+    exact = hb_stored == (hb_ok, hb_ok) and hb_ok == sum(h.spec.requests for _, h in rounds)
+    print(
+        f"heartbeat (stored) / trivial: {stored_rps / trivial_rps * 100:.1f} %; rows {hb_stored}: "
+        f"{'exact' if exact else 'MISMATCH'}"
+    )
+    return 0 if exact and stored_rps / trivial_rps >= HEARTBEAT_TARGET else 1
 
 
 def main(argv=None) -> int:
@@ -1191,26 +1238,12 @@ def main(argv=None) -> int:
             children = subprocess.run(["pgrep", "-g", str(pgid)], capture_output=True, text=True).stdout.split()
             input(f"server process group {pgid}: pids {' '.join(children)}; press Enter to start the load ")
 
-        requests = math.ceil(args.events / args.batch)
-        wait_quiet(args.quiet_wait, log)
-        log(
-            f"API path: building {requests:,} requests of {args.batch} events in {args.client_processes} processes, "
-            f"then posting over {args.concurrency} connections"
-        )
-        api = run_load(spec("api", "batch", requests, events=args.events, batch=args.batch, prefix="ev"), pgid, database, monitor)
-        stored = table_check(monitor, TABLE)
-        backends = {"after API path": backend_count(monitor)}
-        log(
-            f"API path: {args.events / api.seconds:,.0f} events/s in {api.seconds:.1f} s; "
-            f"{stored[0]:,} rows stored; {backends['after API path']} server connections to the database"
-        )
-        if api.samples:
-            log(f"API errors: {api.samples}")
-
-        log("COPY baseline: reading the stored rows back, TRUNCATE, one COPY FROM STDIN")
-        wait_quiet(args.quiet_wait, log)
-        copy = copy_baseline(bench_url, TABLE, COLUMNS)
-        log(f"COPY baseline: {copy.eps:,.0f} events/s in {copy.seconds:.1f} s")
+        if args.heartbeats_only:
+            api = copy = None
+            stored = (0, 0)
+            backends = {}
+        else:
+            api, stored, copy, backends = api_and_copy(args, spec, pgid, database, monitor, bench_url, TABLE, COLUMNS, log)
 
         rounds = []
         hb_stored = (0, 0)
@@ -1248,6 +1281,8 @@ def main(argv=None) -> int:
             except Exception as error:  # noqa: BLE001 - cleanup must not hide the real error
                 print(f"could not drop {args.bench_database}: {error}", file=sys.stderr)
 
+    if args.heartbeats_only:
+        return heartbeat_summary(rounds, hb_stored)
     if not rounds:
         print(
             f"API {args.events / api.seconds:,.0f} events/s, COPY {copy.eps:,.0f} events/s, "

@@ -40,7 +40,7 @@ GROUP = "store"
 CLAIM_IDLE_MS = 30_000  # an entry read and not acknowledged for this long is taken over
 READ_COUNT = 500  # entries per read (each holds up to INTERACTIONS_QUEUE_MAX_EVENTS rows)
 TRIGGER_KEY = "xinglin:interactions:drain-requested"
-TRIGGER_DELAY_SECONDS = 0.25  # a triggered drain waits this long, so that it stores a batch, not one row
+TRIGGER_DELAY_SECONDS = 0.5  # a triggered drain waits this long, so that it stores a batch, not a row
 TRIGGER_TTL_SECONDS = 10  # a trigger that was lost (worker gone) blocks new ones this long at most
 
 _encode_rows = msgspec.msgpack.Encoder().encode
@@ -134,9 +134,12 @@ def queue_drain(*, max_seconds: float = 20.0, count: int = READ_COUNT, claim_idl
     while time.monotonic() < deadline:
         response = client.xreadgroup(GROUP, consumer, {STREAM: ">"}, count=count)
         entries = response[0][1] if response else []
-        if not entries:
+        if entries:
+            stored += _store_entries(client, entries)
+        if len(entries) < count:
+            # Caught up. Entries added from now on requested a drain of their own (TRIGGER_KEY):
+            # chasing them here would store them a few rows per transaction.
             break
-        stored += _store_entries(client, entries)
     return stored
 
 

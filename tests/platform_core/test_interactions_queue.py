@@ -218,3 +218,23 @@ def test_the_drain_refuses_to_run_inside_a_transaction(doctor, queue_on):
     with transaction.atomic(), pytest.raises(RuntimeError, match="inside a transaction"):
         queue.queue_drain()
     assert queue.queue_backlog()["entries"] == 1
+
+
+# --- Production settings -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "expected"),
+    [("redis://127.0.0.1:6379/0", "True True False"), ("", "False False False")],
+)
+def test_production_queues_heartbeats_exactly_when_redis_is_configured(redis_url, expected, tmp_path):
+    from tests.platform_core.test_settings import _production_env, _run
+
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.INTERACTIONS_QUEUE, 'interactions-queue-drain' in s.CELERY_BEAT_SCHEDULE, "
+        "s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    result = _run(["-c", script], _production_env() | {"REDIS_URL": redis_url}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == expected

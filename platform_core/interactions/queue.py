@@ -40,7 +40,7 @@ GROUP = "store"
 CLAIM_IDLE_MS = 30_000  # an entry read and not acknowledged for this long is taken over
 READ_COUNT = 500  # entries per read (each holds up to INTERACTIONS_QUEUE_MAX_EVENTS rows)
 TRIGGER_KEY = "xinglin:interactions:drain-requested"
-TRIGGER_DELAY_SECONDS = 0.5  # a triggered drain waits this long, so that it stores a batch, not a row
+TRIGGER_DELAY_SECONDS = 1.0  # a triggered drain waits this long, so that it stores a batch, not a row
 TRIGGER_TTL_SECONDS = 10  # a trigger that was lost (worker gone) blocks new ones this long at most
 
 _encode_rows = msgspec.msgpack.Encoder().encode

@@ -282,6 +282,15 @@ CONTENT_SECURITY_POLICY = {
 INTERACTIONS_MAX_BATCH = 1000
 INTERACTIONS_MAX_FUTURE_SKEW_SECONDS = 300
 INTERACTIONS_MAX_AGE_DAYS = 35
+# Token -> (user id, sponsor id) cached per process on the ingestion endpoint: a revoked token or
+# a deactivated user is refused by other processes after at most this many seconds (0 = no cache).
+INTERACTIONS_TOKEN_CACHE_SECONDS = env.int("INTERACTIONS_TOKEN_CACHE_SECONDS", default=30)
+# Heartbeat-sized batches (up to INTERACTIONS_QUEUE_MAX_EVENTS events) validated, then queued on a
+# Redis stream and stored by a Celery task (202 "queued"), instead of stored before the answer.
+# Off here (embedded default, tests); production turns it on when REDIS_URL is set.
+INTERACTIONS_QUEUE = False
+INTERACTIONS_QUEUE_MAX_EVENTS = 8
+INTERACTIONS_QUEUE_REDIS_URL = REDIS_URL
 
 # One-time codes
 ONE_TIME_CODE_TTL_SECONDS = 300

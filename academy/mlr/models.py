@@ -7,6 +7,7 @@ decision does is decided in academy.mlr.services.
 """
 
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -58,6 +59,15 @@ def reviewer_may_act(user, sponsor_id: int | None) -> bool:
     )
 
 
+def _reviewer_of_another_sponsor(user, sponsor_id: int | None) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.sponsor_id is not None
+        and user.sponsor_id != sponsor_id
+        and has_capability(user, "mlr.review")
+    )
+
+
 class MlrReviewTask(Task):
     """Base of the three MLR steps. Pages without a sponsor skip the step (nothing to review)."""
 
@@ -97,6 +107,10 @@ class MlrReviewTask(Task):
 
     def get_actions(self, obj, user):
         state = self.in_progress_state_for(obj)
+        if state is not None and _reviewer_of_another_sponsor(user, state.sponsor_id):
+            # Tenant isolation: another sponsor's review step answers like one that does not exist
+            # (Wagtail's action and preview views would otherwise say 403 "not yours").
+            raise Http404
         if state is None or not reviewer_may_act(user, state.sponsor_id):
             return []
         # Remembered for the action form, which Wagtail builds without the request (see forms.py).

@@ -6,8 +6,10 @@ above it (academy index under the tree root, then a series, then a course).
 """
 
 import factory
+from django.conf import settings
 from django_scopes import scopes_disabled
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from academy.models import AcademyIndexPage, CoursePage, CourseSeriesPage, LessonPage, QuizPage
 from tests.factories.sponsors import TherapeuticAreaFactory
@@ -58,9 +60,16 @@ class AcademyIndexPageFactory(_PageFactory):
 
     @classmethod
     def _parent(cls):
-        # Under the default site's home page, so the academy is served at /academy/.
+        # Under the default site's home page, so the academy is served at /academy/. A transactional
+        # test flushes the tree and site Wagtail's migrations made; rebuild them then.
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-        return site.root_page if site else Page.get_first_root_node()
+        if site is not None:
+            return site.root_page
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(instance=Page(title="首页", slug="home"))
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+        return home
 
 
 class CourseSeriesPageFactory(_PageFactory):

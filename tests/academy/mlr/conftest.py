@@ -37,6 +37,12 @@ def editor(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """A Wagtail superuser: may publish any page directly, bypassing the workflow."""
+    return UserFactory(is_superuser=True, is_staff=True, name="系统管理员")
+
+
+@pytest.fixture
 def sponsored_course(series, sponsor_a, product_a, pi_a):
     """A draft course of sponsor A about product A, referencing its current prescribing information."""
     return CoursePageFactory(

@@ -3,7 +3,12 @@
 `CoursePageFactory(parent=series, sponsor=..., products=[...], prescribing_information=[...])`;
 `publish=False` leaves a draft with one revision. Without a parent a factory builds the chain
 above it (academy index under the tree root, then a series, then a course).
+
+A sponsored page published directly is live but NOT deliverable (the MLR publication guard clears
+any approval stamp it carries); `approve_page(page)` runs it through MLR review so it is.
 """
+
+import datetime
 
 import factory
 from django.conf import settings
@@ -11,7 +16,11 @@ from django_scopes import scopes_disabled
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from academy.mlr.demo import approve_for_demo, setup_mlr_workflow
+from academy.mlr.services import material_sponsor_of
 from academy.models import AcademyIndexPage, CoursePage, CourseSeriesPage, LessonPage, QuizPage
+from platform_core.models import Sponsor
+from tests.factories.accounts import DEFAULT_PASSWORD, MlrReviewerFactory
 from tests.factories.sponsors import TherapeuticAreaFactory
 
 
@@ -136,3 +145,14 @@ class QuizPageFactory(_PageFactory):
     @classmethod
     def _parent(cls):
         return CoursePageFactory()
+
+
+def approve_page(page, *, reviewer=None, expires_on: datetime.date | None = None):
+    """Run a sponsored page through Medical → Legal → Regulatory, signed by `reviewer` (default: a new
+    reviewer of the page's sponsor). A course about products must reference their current PI.
+    Returns the page as published, stamped with its approval code."""
+    setup_mlr_workflow()
+    if reviewer is None:
+        reviewer = MlrReviewerFactory(sponsor=Sponsor.objects.get(pk=material_sponsor_of(page)))
+    expires_on = expires_on or datetime.date.today() + datetime.timedelta(days=365)
+    return approve_for_demo(page, reviewer, expires_on=expires_on, password=DEFAULT_PASSWORD)

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 from wagtail.models import TaskState
@@ -169,3 +171,20 @@ def test_mlr_home_lists_the_queue_of_the_reviewers_sponsor_only(client_for, spon
     assert own.status_code == 200 and sponsored_course.title in own.content.decode()
     foreign = client_for(mlr_b).get(reverse("home_mlr"))
     assert foreign.status_code == 200 and sponsored_course.title not in foreign.content.decode()
+
+
+def test_mlr_home_queue_costs_the_same_queries_for_one_or_many_steps(client_for, series, sponsor_a, editor, mlr_a):
+    client = client_for(mlr_a)
+    url = reverse("home_mlr")
+
+    def queries() -> int:
+        client.get(url)  # warm caches (content types, session)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    submit(CoursePageFactory(parent=series, sponsor=sponsor_a, publish=False), editor)
+    one = queries()
+    for _ in range(3):
+        submit(CoursePageFactory(parent=series, sponsor=sponsor_a, publish=False), editor)
+    assert queries() == one

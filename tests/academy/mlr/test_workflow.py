@@ -16,7 +16,7 @@ from platform_core.models import AuditEntry, ElectronicSignature, InteractionEve
 from platform_core.services.approvals import content_fingerprint
 from tests.academy.mlr.conftest import approve_all, current_state, in_a_year, sign, submit
 from tests.factories import DEFAULT_PASSWORD
-from tests.factories.academy import CoursePageFactory, LessonPageFactory, QuizPageFactory
+from tests.factories.academy import CoursePageFactory, LessonPageFactory, QuizPageFactory, approve_page
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,12 @@ def test_sponsored_course_is_deliverable_only_after_approval(sponsored_course, e
     submit(page, editor)
     approved = approve_all(page, mlr_a)
     assert page_access_for(user=doctor, page=approved) is PageAccess.ALLOWED
+
+
+def test_approve_page_helper_makes_a_directly_published_page_deliverable(series, sponsor_a, product_a, pi_a, doctor):
+    course = CoursePageFactory(parent=series, sponsor=sponsor_a, products=[product_a], prescribing_information=[pi_a])
+    assert course.live and page_access_for(user=doctor, page=course) is PageAccess.UNAVAILABLE
+    lesson = LessonPageFactory(parent=course)
+    course, lesson = approve_page(course), approve_page(lesson)
+    assert page_access_for(user=doctor, page=course) is PageAccess.ALLOWED
+    assert page_access_for(user=doctor, page=lesson) is PageAccess.ALLOWED

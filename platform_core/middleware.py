@@ -1,7 +1,7 @@
 import re
 import uuid
 
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from platform_core.permissions import has_capability
 from platform_core.request_context import current_request_id
@@ -46,14 +46,5 @@ class StaffScopesMiddleware:
             and (request.user.is_superuser or has_capability(request.user, "roles.manage"))
         ):
             with scopes_disabled():
-                return self.get_response(request)
-        if (
-            request.path.startswith(self.ADMIN_PREFIXES)
-            and request.user.is_authenticated
-            and request.user.sponsor_id
-            and has_capability(request.user, "mlr.review")
-        ):
-            # A sponsor's MLR reviewers preview and sign in the Wagtail admin within their own sponsor's scope.
-            with scope(sponsor=[request.user.sponsor_id]):
                 return self.get_response(request)
         return self.get_response(request)

@@ -434,7 +434,7 @@ def product_materials_withdraw(*, product_id: int, actor_id: int | None = None, 
     actor = _user(actor_id)
     why = f"registration of {product} withdrawn" + (f": {reason}" if reason else "")
     withdrawn = 0
-    for course in CoursePage.objects.filter(products=product).order_by("path").distinct():
+    for course in CoursePage.objects.filter(products__pk=product.pk).order_by("path").distinct():
         withdrawn += material_withdraw(page=course, actor=actor, action="mlr.material.product_withdrawn", reason=why)
     return withdrawn
 

@@ -18,7 +18,15 @@ from wagtail.models import Locale, Page, Site
 
 from academy.mlr.demo import approve_for_demo, setup_mlr_workflow
 from academy.mlr.services import material_sponsor_of
-from academy.models import AcademyIndexPage, CoursePage, CourseSeriesPage, LessonPage, QuizPage
+from academy.models import (
+    AcademyIndexPage,
+    CoursePage,
+    CourseSeriesPage,
+    LessonPage,
+    PrescribingInformationReference,
+    ProductReference,
+    QuizPage,
+)
 from platform_core.models import Sponsor
 from tests.factories.accounts import DEFAULT_PASSWORD, MlrReviewerFactory
 from tests.factories.sponsors import TherapeuticAreaFactory
@@ -42,10 +50,12 @@ class _PageFactory(factory.django.DjangoModelFactory):
             parent = parent or cls._parent()
             page = model_class(*args, **kwargs)
             page.live = publish  # a draft is not live (Wagtail's default for a new Page is live=True)
-            if products:
-                page.products = list(products)
+            if products:  # the page relates to the unscoped reference proxies
+                page.products = list(ProductReference.objects.filter(pk__in=[product.pk for product in products]))
             if prescribing_information:
-                page.prescribing_information = list(prescribing_information)
+                page.prescribing_information = list(
+                    PrescribingInformationReference.objects.filter(pk__in=[pi.pk for pi in prescribing_information])
+                )
             parent.add_child(instance=page)
             revision = page.save_revision()
             if publish:

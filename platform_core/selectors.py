@@ -4,6 +4,7 @@ A foreign tenant's object answers exactly like a missing one (NotFound).
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
+from wagtail.models import TaskState
 
 from platform_core.exceptions import NotFound
 from platform_core.models import (
@@ -141,3 +142,18 @@ def audit_entries_for(*, actor) -> QuerySet[AuditEntry]:
     if not has_capability(actor, "audit.view"):
         return AuditEntry.objects.none()
     return AuditEntry.objects.order_by("-id")
+
+
+def review_queue_for(*, actor) -> QuerySet[TaskState]:
+    """Workflow steps awaiting the actor's review, oldest first (MLR reviewers only).
+
+    Each task type answers which of its steps the user may moderate; the MLR tasks answer only
+    steps of the reviewer's own sponsor, so another sponsor's material never appears.
+    """
+    if not has_capability(actor, "mlr.review") or not getattr(actor, "sponsor_id", None):
+        return TaskState.objects.none()
+    return (
+        TaskState.objects.reviewable_by(actor)
+        .select_related("task", "revision", "workflow_state__requested_by")
+        .order_by("started_at", "id")
+    )

@@ -37,3 +37,14 @@ def audit_chain_verify_task() -> dict:
 def ping_task(value: str) -> str:
     """Round-trip check used by health checks and the worker test."""
     return value
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def interactions_queue_drain_task() -> int:
+    """Store the heartbeats queued on the Redis stream (beat: every second; the endpoint triggers it too).
+
+    Idempotent: rows are acknowledged only after their commit, and stored once per
+    (actor, client_event_id) however often a drain is repeated."""
+    from platform_core.interactions.queue import queue_drain
+
+    return queue_drain()

@@ -14,6 +14,8 @@ ASSETS=(
     "node_modules/htmx-ext-ws/dist/ws.min.js:htmx-ext-ws.min.js"
     "node_modules/echarts/dist/echarts.min.js:echarts.min.js"
     "node_modules/hls.js/dist/hls.min.js:hls.min.js"
+    # hls.min.js ends with a sourceMappingURL: collectstatic (manifest storage) fails without the map.
+    "node_modules/hls.js/dist/hls.min.js.map:hls.min.js.map"
 )
 
 if ! command -v npm >/dev/null 2>&1; then

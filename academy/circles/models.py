@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from platform_core.models import Department
 from platform_core.sanitize import SanitizedRichTextField
@@ -126,7 +127,7 @@ class CasePost(ModeratedContent):
     )
 
     circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="posts")
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(pgettext_lazy("case post", "title"), max_length=120)
     chief_complaint = SanitizedRichTextField(_("chief complaint"), blank=True)
     history = SanitizedRichTextField(_("history of present illness"), blank=True)
     examination = SanitizedRichTextField(_("physical examination"), blank=True)
@@ -253,7 +254,7 @@ class Report(models.Model):
         OTHER = "other", _("Other")
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("report state", "Open")
         ACTIONED = "actioned", _("Content hidden")
         DISMISSED = "dismissed", _("Dismissed")
 

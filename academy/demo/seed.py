@@ -16,6 +16,7 @@ from wagtail.models import Page, Site
 
 from academy.circles.demo import seed_circles
 from academy.demo.video import lesson_video
+from academy.mlr.demo import approve_for_demo, setup_mlr_workflow
 from academy.models import (
     AcademyIndexPage,
     AccessLevel,
@@ -24,6 +25,7 @@ from academy.models import (
     CourseSeriesPage,
     CourseSpeaker,
     LessonPage,
+    PrescribingInformationReference,
     ProductReference,
     QuizPage,
     Speaker,
@@ -31,6 +33,7 @@ from academy.models import (
 from academy.services.learning import HeartbeatInput, heartbeat_record, quiz_attempt_submit
 from platform_core.demo.data import DEMO_EMAIL_DOMAIN
 from platform_core.models import Campaign, Product, Sponsor, TherapeuticArea, User
+from platform_core.roles import Role
 
 VIDEO_SECONDS = (60, 90, 120)
 
@@ -197,7 +200,7 @@ def seed_academy(*, log: Callable[[str], None]) -> dict[str, int]:
     index = _academy_index()
     speakers = [_speaker(*row) for row in SPEAKERS]
     campaigns = {code: _campaign(code) for code in ("huakang", "ruide")}
-    reviewer = User.objects.filter(username="mlr.huakang").first()
+    setup_mlr_workflow()
     for number, (slug, title, area_code, courses) in enumerate(CATALOG):
         area = TherapeuticArea.objects.get(code=area_code)
         series = _child(index, CourseSeriesPage, slug, title=title, therapeutic_area=area, intro=f"<p>{title}系列课程。</p>")
@@ -207,7 +210,7 @@ def seed_academy(*, log: Callable[[str], None]) -> dict[str, int]:
             course = _course(series, row, area, campaigns, speakers[(number + position) % len(speakers) :][:2] or speakers[:2])
             for lesson_number, lesson_title in enumerate(lesson_titles):
                 seconds = VIDEO_SECONDS[(lesson_number + position) % len(VIDEO_SECONDS)]
-                lesson = _child(
+                _child(
                     course,
                     LessonPage,
                     f"lesson-{lesson_number + 1}",
@@ -222,9 +225,8 @@ def seed_academy(*, log: Callable[[str], None]) -> dict[str, int]:
                     transcript=f"<p>本讲围绕“{lesson_title}”展开。</p>",
                 )
                 created["lessons"] += 0 if existed else 1
-                _approve_like_course(course, lesson)
             if quiz:
-                page = _child(
+                _child(
                     course,
                     QuizPage,
                     "quiz",
@@ -232,12 +234,12 @@ def seed_academy(*, log: Callable[[str], None]) -> dict[str, int]:
                     intro="<p>完成全部课时后参加测验，80 分及格。</p>",
                     questions=_questions(quiz),
                 )
-                _approve_like_course(course, page)
+            _approve(course)
             created["courses"] += 0 if existed else 1
     _learning_history(log)
     for key, count in seed_circles(_LogWriter(log), random.Random(2026)).items():
         created[f"circles.{key}"] = count
-    log(f"  academy: {CoursePage.objects.count()} courses, {LessonPage.objects.count()} lessons (approver: {reviewer})")
+    log(f"  academy: {CoursePage.objects.count()} courses, {LessonPage.objects.count()} lessons")
     return created
 
 
@@ -324,7 +326,7 @@ def _course(series, row, area, campaigns, speakers) -> CoursePage:
     if sponsor is not None:
         product = Product.objects.with_scopes_disabled().get(sponsor=sponsor, brand_name=brand)
         course.products = [ProductReference.objects.get(pk=product.pk)]
-        _stamp(course)
+        course.prescribing_information = list(PrescribingInformationReference.objects.filter(product=product, is_current=True))
     course.course_speakers = [
         CourseSpeaker(speaker=speaker, role="主讲" if i == 0 else "点评") for i, speaker in enumerate(speakers)
     ]
@@ -334,20 +336,15 @@ def _course(series, row, area, campaigns, speakers) -> CoursePage:
     return course
 
 
-def _stamp(page) -> None:
-    """Demo approval stamp (the MLR workflow writes it in real use)."""
-    today = timezone.localdate()
-    page.approval_code = f"XL-{today.year}-{CoursePage.objects.count() + 1:06d}"
-    page.approved_at = timezone.now()
-    page.approval_expires_on = today + datetime.timedelta(days=365)
-
-
-def _approve_like_course(course: CoursePage, page) -> None:
-    if course.sponsor_id is None or page.approval_code:
+def _approve(course: CoursePage) -> None:
+    """Run a sponsored course, its lessons and quiz through the real MLR workflow (the sponsor's demo reviewer signs)."""
+    if course.sponsor_id is None:
         return
-    type(page).objects.filter(pk=page.pk).update(
-        approval_code=course.approval_code, approved_at=course.approved_at, approval_expires_on=course.approval_expires_on
-    )
+    reviewer = User.objects.filter(sponsor_id=course.sponsor_id, role_assignments__role=Role.MLR_REVIEWER).order_by("pk").first()
+    expires_on = timezone.localdate() + datetime.timedelta(days=365)
+    for page in [course, *LessonPage.objects.child_of(course), *QuizPage.objects.child_of(course)]:
+        if not page.specific.approval_is_current():
+            approve_for_demo(page, reviewer, expires_on=expires_on)
 
 
 def _questions(rows) -> list[dict]:

@@ -1,6 +1,6 @@
 from .learning import Certificate, CourseProgress, LessonProgress, PlaybackSession, QuizAttempt
 from .pages import AcademyIndexPage, AccessLevel, CoursePage, CourseSeriesPage, CourseSpeaker, LessonPage, QuizPage
-from .references import CampaignReference, ProductReference
+from .references import CampaignReference, PrescribingInformationReference, ProductReference
 from .speakers import Speaker
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "LessonPage",
     "LessonProgress",
     "PlaybackSession",
+    "PrescribingInformationReference",
     "QuizAttempt",
     "ProductReference",
     "QuizPage",

@@ -112,6 +112,13 @@ class CoursePage(ApprovedMaterialMixin, AcademyPage):
         "platform_core.Sponsor", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("sponsor")
     )
     products = ParentalManyToManyField("academy.ProductReference", blank=True, related_name="+", verbose_name=_("products"))
+    prescribing_information = ParentalManyToManyField(
+        "academy.PrescribingInformationReference",
+        blank=True,
+        related_name="+",
+        verbose_name=_("prescribing information"),
+        help_text=_("The current prescribing information of each product; MLR approval is refused without it."),
+    )
     campaign = models.ForeignKey(
         "academy.CampaignReference",
         null=True,
@@ -138,7 +145,13 @@ class CoursePage(ApprovedMaterialMixin, AcademyPage):
             [FieldPanel("cme_class"), FieldPanel("cme_credits"), FieldPanel("cme_project_code")], heading=_("Official CME")
         ),
         MultiFieldPanel(
-            [FieldPanel("sponsor"), FieldPanel("products"), FieldPanel("campaign"), FieldPanel("approval_expires_on")],
+            [
+                FieldPanel("sponsor"),
+                FieldPanel("products"),
+                FieldPanel("prescribing_information"),
+                FieldPanel("campaign"),
+                FieldPanel("approval_expires_on"),
+            ],
             heading=_("Sponsorship and approval"),
         ),
     ]

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from platform_core.models import Campaign, Product
+from platform_core.models import Campaign, PrescribingInformation, Product
 
 
 class ProductReference(Product):
@@ -31,3 +31,18 @@ class CampaignReference(Campaign):
         default_manager_name = "objects"
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
+
+
+class PrescribingInformationReference(PrescribingInformation):
+    """A prescribing-information version as a course refers to it (MLR approval checks it is current)."""
+
+    objects = models.Manager()
+
+    class Meta:
+        proxy = True
+        default_manager_name = "objects"
+        verbose_name = _("prescribing information")
+        verbose_name_plural = _("prescribing information")
+
+    def __str__(self) -> str:
+        return f"{self.product.brand_name} 说明书 {self.version}（{self.effective_date:%Y-%m-%d}）"

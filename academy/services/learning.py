@@ -111,13 +111,12 @@ def heartbeat_record(*, user, lesson: LessonPage, beat: HeartbeatInput, now: dat
         if newly_completed:
             progress.completed_at = now
         progress.save()
-        record_event(
+        _record_for_course(
+            course,
             actor=user,
             verb="lesson.heartbeat",
             target=lesson,
             object_type="lesson",
-            sponsor_id=course.sponsor_id,
-            campaign_id=course.campaign_id,
             value=round(credited, 3),
             context={
                 "position": beat.position,
@@ -130,13 +129,12 @@ def heartbeat_record(*, user, lesson: LessonPage, beat: HeartbeatInput, now: dat
             occurred_at=now,
         )
         if newly_completed:
-            record_event(
+            _record_for_course(
+                course,
                 actor=user,
                 verb="lesson.completed",
                 target=lesson,
                 object_type="lesson",
-                sponsor_id=course.sponsor_id,
-                campaign_id=course.campaign_id,
                 value=progress.watch_seconds,
                 client_event_id=f"lesson-completed:{lesson.pk}",
                 occurred_at=now,
@@ -187,13 +185,12 @@ def _touch_course_progress(*, user, course: CoursePage) -> CourseProgress:
         user=user, course=course, defaults={"started_at": now, "last_activity_at": now}
     )
     if created:
-        record_event(
+        _record_for_course(
+            course,
             actor=user,
             verb="course.started",
             target=course,
             object_type="course",
-            sponsor_id=course.sponsor_id,
-            campaign_id=course.campaign_id,
             client_event_id=f"course-started:{course.pk}",
             occurred_at=now,
         )
@@ -217,13 +214,12 @@ def course_progress_update(*, user, course: CoursePage, now: datetime | None = N
     if progress.completed_at is None and lesson_ids and completed == len(lesson_ids) and passed:
         progress.completed_at = now
         progress.save()
-        record_event(
+        _record_for_course(
+            course,
             actor=user,
             verb="course.completed",
             target=course,
             object_type="course",
-            sponsor_id=course.sponsor_id,
-            campaign_id=course.campaign_id,
             value=float(course.platform_credits),
             client_event_id=f"course-completed:{course.pk}",
             occurred_at=now,
@@ -248,13 +244,12 @@ def certificate_issue(*, user, course: CoursePage, now: datetime | None = None) 
         platform_credits=course.platform_credits,
         issued_at=now,
     )
-    record_event(
+    _record_for_course(
+        course,
         actor=user,
         verb="certificate.issued",
         target=certificate,
         object_type="certificate",
-        sponsor_id=course.sponsor_id,
-        campaign_id=course.campaign_id,
         value=float(course.platform_credits),
         client_event_id=f"certificate:{certificate.code}",
         occurred_at=now,
@@ -337,13 +332,12 @@ def quiz_attempt_submit(*, user, quiz: QuizPage, answers: dict[str, list[int]], 
             defaults={"answers": answers, "score_percent": score, "passed": score >= quiz.pass_percent, "submitted_at": now},
         )
         if created:
-            record_event(
+            _record_for_course(
+                course,
                 actor=user,
                 verb="quiz.attempted",
                 target=quiz,
                 object_type="quiz",
-                sponsor_id=course.sponsor_id,
-                campaign_id=course.campaign_id,
                 value=score,
                 context={"passed": attempt.passed},
                 client_event_id=f"quiz:{quiz.pk}:{attempt.attempt_key}",
@@ -355,3 +349,8 @@ def quiz_attempt_submit(*, user, quiz: QuizPage, answers: dict[str, list[int]], 
     if not created:
         score, results = quiz_grade(quiz=quiz, answers=attempt.answers)
     return QuizResult(attempt, results)
+
+
+def _record_for_course(course: CoursePage, **event) -> None:
+    """Record a learning event under the course's sponsor and campaign (the attribution dashboards read)."""
+    record_event(sponsor_id=course.sponsor_id, campaign_id=course.campaign_id, **event)

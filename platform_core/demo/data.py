@@ -665,6 +665,17 @@ NAMED_STAFF = [
         "MLR reviewer",
         False,
     ),
+    (
+        "mlr.ruide",
+        [Role.MLR_REVIEWER],
+        "ruide",
+        f"mlr.ruide@{DEMO_EMAIL_DOMAIN}",
+        "mlr.ruide",
+        "钱思远",
+        "医学/法务/注册审核",
+        "MLR reviewer",
+        False,
+    ),
     ("pv", [Role.PV_OFFICER], None, f"pv@{DEMO_EMAIL_DOMAIN}", "pv.officer", "郑晓燕", "药物警戒专员", "PV officer", False),
     (
         "verifier",

@@ -110,10 +110,16 @@ def _server_row(
 
 
 def ingest_client_batch(*, user, raw_events) -> BatchResult:
-    """Validate a client batch against the authenticated user, store the valid events exactly once."""
+    """Validate a client batch against the authenticated user, store the valid events exactly once.
+
+    With INTERACTIONS_QUEUE on, a heartbeat-sized batch is queued instead (`BatchResult.queued`)."""
+    from platform_core.interactions.queue import queue_active, queue_rows
     from platform_core.interactions.store import store_events
     from platform_core.interactions.validation import validate_events
 
     rows, rejected = validate_events(raw_events, actor_id=user.pk, actor_sponsor_id=user.sponsor_id, now=timezone.now())
+    if rows and queue_active(len(raw_events)) and queue_rows(rows):
+        # Accepted, not yet stored: the drain task stores them exactly once (interactions/queue.py).
+        return BatchResult(accepted=0, duplicates=0, rejected=rejected, queued=len(rows))
     stored, duplicates = store_events(rows)
     return BatchResult(accepted=stored, duplicates=duplicates, rejected=rejected)

@@ -36,6 +36,7 @@ class BatchResult:
     accepted: int
     duplicates: int
     rejected: list[RejectedEvent] = field(default_factory=list)
+    queued: int = 0  # validated and queued for storage (INTERACTIONS_QUEUE), not yet stored
 
 
 class EventIn(msgspec.Struct, forbid_unknown_fields=True):

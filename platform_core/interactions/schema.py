@@ -77,11 +77,28 @@ def add_batch_endpoint(result, generator, request, public):
                         }
                     },
                 },
+                "202": {
+                    "description": (
+                        "All events valid and queued, not yet stored (deployments with Redis, batches of up to "
+                        "8 events): a worker stores them within seconds, once per client_event_id."
+                    ),
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "queued": {"type": "integer"},
+                                    "rejected": {"type": "array", "items": {"type": "object"}},
+                                },
+                            }
+                        }
+                    },
+                },
                 "400": {"description": "Malformed body.", "content": {"application/json": {"schema": _ERROR}}},
                 "401": {"description": "Not authenticated.", "content": {"application/json": {"schema": _ERROR}}},
                 "413": {"description": "More than 1,000 events.", "content": {"application/json": {"schema": _ERROR}}},
                 "422": {
-                    "description": "Some events rejected; details list each with its reasons, the rest were stored.",
+                    "description": "Some events rejected; details list each with its reasons, the rest were stored (or queued).",
                     "content": {"application/json": {"schema": _ERROR}},
                 },
             },

@@ -103,27 +103,41 @@ def _insert_small(rows: list[EventRow]) -> int:
 
 
 def _existing_keys(keys) -> set[tuple[int, str]]:
+    keys = list(keys)
     by_actor: dict[int, list[str]] = {}
     for actor_id, client_event_id in keys:
         by_actor.setdefault(actor_id, []).append(client_event_id)
     found: set[tuple[int, str]] = set()
     with connection.cursor() as cursor:
-        for actor_id, client_ids in by_actor.items():
-            if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
+            if len(by_actor) == 1:
+                ((actor_id, client_ids),) = by_actor.items()
                 cursor.execute(
                     f"SELECT client_event_id FROM {TABLE} WHERE actor_id = %s AND client_event_id = ANY(%s)",
                     [actor_id, client_ids],
                 )
                 found.update((actor_id, client_id) for (client_id,) in cursor.fetchall())
-            else:
-                for start in range(0, len(client_ids), 500):
-                    chunk = client_ids[start : start + 500]
-                    placeholders = ", ".join(["%s"] * len(chunk))
-                    cursor.execute(
-                        f"SELECT client_event_id FROM {TABLE} WHERE actor_id = %s AND client_event_id IN ({placeholders})",
-                        [actor_id, *chunk],
-                    )
-                    found.update((actor_id, client_id) for (client_id,) in cursor.fetchall())
+                return found
+            # Many actors (the queue's drain): one statement, not one per actor.
+            actor_ids = [actor_id for actor_id, _ in keys]
+            client_ids = [client_id for _, client_id in keys]
+            cursor.execute(
+                f"SELECT e.actor_id, e.client_event_id FROM {TABLE} e "
+                "JOIN unnest(%s::bigint[], %s::varchar[]) AS k(actor_id, client_event_id) "
+                "ON e.actor_id = k.actor_id AND e.client_event_id = k.client_event_id",
+                [actor_ids, client_ids],
+            )
+            found.update((actor_id, client_id) for actor_id, client_id in cursor.fetchall())
+            return found
+        for actor_id, client_ids in by_actor.items():
+            for start in range(0, len(client_ids), 500):
+                chunk = client_ids[start : start + 500]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT client_event_id FROM {TABLE} WHERE actor_id = %s AND client_event_id IN ({placeholders})",
+                    [actor_id, *chunk],
+                )
+                found.update((actor_id, client_id) for (client_id,) in cursor.fetchall())
     return found
 
 

@@ -5,11 +5,14 @@ COPY itself. Authentication is the same as the REST API's (token or session + CS
 error body has the API's one JSON shape.
 """
 
+import time
 from typing import NamedTuple
 
 import msgspec
 from django.conf import settings
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -41,7 +44,28 @@ class TokenActor(NamedTuple):
     sponsor_id: int | None
 
 
+# token key -> (expires at, actor). Per process; a revoked token or a deactivated user keeps
+# ingesting through other processes for at most INTERACTIONS_TOKEN_CACHE_SECONDS (this process
+# drops the entry at once through the signal receivers below). Invalid keys are never cached.
+_token_cache: dict[str, tuple[float, TokenActor]] = {}
+_TOKEN_CACHE_MAX = 20_000
+
+
 def _token_actor(key: str) -> TokenActor | None:
+    ttl = settings.INTERACTIONS_TOKEN_CACHE_SECONDS
+    if ttl > 0:
+        cached = _token_cache.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+    actor = _token_actor_from_db(key)
+    if actor is not None and ttl > 0:
+        if len(_token_cache) >= _TOKEN_CACHE_MAX:
+            _token_cache.clear()
+        _token_cache[key] = (time.monotonic() + ttl, actor)
+    return actor
+
+
+def _token_actor_from_db(key: str) -> TokenActor | None:
     from platform_core.models import User  # function-local: models are not loaded with this module
 
     with connection.cursor() as cursor:
@@ -52,6 +76,27 @@ def _token_actor(key: str) -> TokenActor | None:
         )
         row = cursor.fetchone()
     return TokenActor(*row) if row else None
+
+
+def token_cache_forget(*, key: str | None = None, user_id: int | None = None) -> None:
+    """Drop cached tokens (one key, or every key of a user) from this process's cache."""
+    if key is not None:
+        _token_cache.pop(key, None)
+    if user_id is not None:
+        for cached_key, (_, actor) in list(_token_cache.items()):
+            if actor.pk == user_id:
+                _token_cache.pop(cached_key, None)
+
+
+@receiver(post_delete, sender=Token, dispatch_uid="platform_core.interactions.token_deleted")
+def _token_deleted(sender, instance, **kwargs):
+    token_cache_forget(key=instance.key)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="platform_core.interactions.user_saved")
+def _user_saved(sender, instance, **kwargs):
+    # Deactivation, or a move to another sponsor: the cached (id, sponsor) is stale either way.
+    token_cache_forget(user_id=instance.pk)
 
 
 def _authenticate(request):
@@ -96,13 +141,17 @@ def batch_ingest(request):
     if not batch.events:
         return _error(400, "empty_batch", "The batch holds no events.")
     result = ingest_client_batch(user=user, raw_events=batch.events)
-    summary = {"accepted": result.accepted, "duplicates": result.duplicates}
+    if result.queued:
+        # Accepted, not yet stored (Redis deployments, heartbeat-sized batches): docs/benchmarks.md.
+        summary, status, done = {"queued": result.queued}, 202, "queued"
+    else:
+        summary, status, done = {"accepted": result.accepted, "duplicates": result.duplicates}, 200, "stored"
     if not result.rejected:
-        return _json(200, summary)
+        return _json(status, {**summary, "rejected": []} if result.queued else summary)
     rejected = [{"index": item.index, "client_event_id": item.client_event_id, "errors": item.errors} for item in result.rejected]
     return _error(
         422,
         "events_rejected",
-        f"{len(rejected)} of {len(batch.events)} events were rejected; the others were stored.",
+        f"{len(rejected)} of {len(batch.events)} events were rejected; the others were {done}.",
         {**summary, "rejected": rejected},
     )

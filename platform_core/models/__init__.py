@@ -1,5 +1,6 @@
 from .accounts import OneTimeCode, RoleAssignment, User
 from .adverse_events import AdverseEventReport
+from .approvals import ApprovalCodeCounter, ElectronicSignature, MaterialApproval, SignatureDecision
 from .audit import AuditEntry
 from .campaigns import Campaign
 from .consent import Consent, ConsentDocument, ConsentEvent, ConsentPurpose
@@ -18,6 +19,7 @@ from .sponsors import PrescribingInformation, Product, RepRegistration, Sponsor,
 
 __all__ = [
     "AdverseEventReport",
+    "ApprovalCodeCounter",
     "AuditEntry",
     "Campaign",
     "Consent",
@@ -27,15 +29,18 @@ __all__ = [
     "DataRequest",
     "Department",
     "DoctorProfile",
+    "ElectronicSignature",
     "Hospital",
     "HospitalLevel",
     "InteractionEvent",
+    "MaterialApproval",
     "OneTimeCode",
     "PrescribingInformation",
     "ProfessionalTitle",
     "Product",
     "RepRegistration",
     "RoleAssignment",
+    "SignatureDecision",
     "Sponsor",
     "TherapeuticArea",
     "User",

@@ -8,6 +8,7 @@ the database search backend. Every integration reads one variable (see README).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("XINGLIN_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "search",
     "academy",
     "academy.circles",
+    "academy.mlr",
     "campaigns",
     "points_mall",
     "reps",
@@ -250,6 +252,8 @@ WAGTAIL_SITE_NAME = "Xinglin 杏林"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# A finished workflow publishes the revision its last step signed, not merely the latest one (MLR).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "academy.mlr.workflow.publish_approved_revision"
 
 # E-mail and SMS: console by default; real providers by environment.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -282,6 +286,15 @@ CONTENT_SECURITY_POLICY = {
 INTERACTIONS_MAX_BATCH = 1000
 INTERACTIONS_MAX_FUTURE_SKEW_SECONDS = 300
 INTERACTIONS_MAX_AGE_DAYS = 35
+# Token -> (user id, sponsor id) cached per process on the ingestion endpoint: a revoked token or
+# a deactivated user is refused by other processes after at most this many seconds (0 = no cache).
+INTERACTIONS_TOKEN_CACHE_SECONDS = env.int("INTERACTIONS_TOKEN_CACHE_SECONDS", default=30)
+# Heartbeat-sized batches (up to INTERACTIONS_QUEUE_MAX_EVENTS events) validated, then queued on a
+# Redis stream and stored by a Celery task (202 "queued"), instead of stored before the answer.
+# Off here (embedded default, tests); production turns it on when REDIS_URL is set.
+INTERACTIONS_QUEUE = False
+INTERACTIONS_QUEUE_MAX_EVENTS = 8
+INTERACTIONS_QUEUE_REDIS_URL = REDIS_URL
 
 # One-time codes
 ONE_TIME_CODE_TTL_SECONDS = 300
@@ -306,4 +319,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-chain-verify": {"task": "platform_core.tasks.audit_chain_verify_task", "schedule": 24 * 60 * 60},
     # Catch-up for earn tasks lost between commit and queueing (idempotent on the event key).
     "points-earn-sweep": {"task": "points_mall.tasks.points_earn_sweep_task", "schedule": 30 * 60},
+    "mlr-expired-materials-withdraw": {
+        "task": "academy.mlr.tasks.mlr_expired_materials_withdraw_task",
+        "schedule": crontab(hour=0, minute=5),  # just after midnight: expiry dates are whole days
+    },
 }

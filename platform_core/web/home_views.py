@@ -114,7 +114,8 @@ class MlrHomeView(RoleHomeView):
                 )
             }
         rows = [{"product": product, "pi": current.get(product.pk)} for product in products]
-        return {**super().get_context_data(**kwargs), "sponsor": user.sponsor, "rows": rows}
+        queue = list(selectors.review_queue_for(actor=user)[:50])
+        return {**super().get_context_data(**kwargs), "sponsor": user.sponsor, "rows": rows, "queue": queue}
 
 
 class PvHomeView(RoleHomeView):

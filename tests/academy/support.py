@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
 from wagtail.models import Page, Site
 
 from academy.models import (
@@ -13,10 +12,13 @@ from academy.models import (
     CourseSeriesPage,
     CourseSpeaker,
     LessonPage,
+    PrescribingInformationReference,
     ProductReference,
     QuizPage,
     Speaker,
 )
+from tests.factories.academy import approve_page
+from tests.factories.accounts import MlrReviewerFactory
 from tests.factories.sponsors import TherapeuticAreaFactory
 
 
@@ -97,33 +99,36 @@ def build_course(
         sponsor=sponsor,
         campaign=campaign,
     )
-    if sponsor is not None and approved:
-        course.approval_code = f"XL-2026-{CoursePage.objects.count() + 1:06d}"
-        course.approved_at = timezone.now()
-        course.approval_expires_on = timezone.localdate() + datetime.timedelta(days=365)
     course.course_speakers = [CourseSpeaker(speaker=speaker, role="主讲")]
     if products:
         course.products = list(ProductReference.objects.filter(pk__in=[product.pk for product in products]))
+        course.prescribing_information = [_current_pi(product) for product in products]
     course = publish(series, course)
     lessons = []
     for number, seconds in enumerate(lesson_seconds, start=1):
         lesson = LessonPage(
             title=f"第{number}讲", slug=f"lesson-{number}", video_url="/static/academy/demo/lesson.webm", duration_seconds=seconds
         )
-        _copy_approval(course, lesson)
         lessons.append(publish(course, lesson))
     quiz = None
     if with_quiz:
         quiz = QuizPage(title="课后测验", slug="quiz", questions=QUESTIONS, pass_percent=80)
-        _copy_approval(course, quiz)
         quiz = publish(course, quiz)
+    if sponsor is not None and approved:
+        # Sponsored material is deliverable only through MLR review (a stamp set by hand is cleared on publish).
+        reviewer = MlrReviewerFactory(sponsor=sponsor)
+        course = approve_page(course, reviewer=reviewer)
+        lessons = [approve_page(lesson, reviewer=reviewer) for lesson in lessons]
+        quiz = approve_page(quiz, reviewer=reviewer) if quiz is not None else None
     return Course(series, course, lessons, quiz, speaker)
 
 
-def _copy_approval(course: CoursePage, page) -> None:
-    page.approval_code = course.approval_code
-    page.approved_at = course.approved_at
-    page.approval_expires_on = course.approval_expires_on
+def _current_pi(product) -> PrescribingInformationReference:
+    """The product's current prescribing information (made if it has none): MLR approval needs it."""
+    current = PrescribingInformationReference.objects.filter(product_id=product.pk, is_current=True).first()
+    return current or PrescribingInformationReference.objects.create(
+        product_id=product.pk, version="2026-01", effective_date=datetime.date(2026, 1, 1), is_current=True
+    )
 
 
 def correct_answers(quiz: QuizPage) -> dict[str, list[int]]:

@@ -109,8 +109,8 @@ def test_course_page_renders_in_a_fixed_number_of_queries(client_for, doctor):
     assert counts[0] <= 30, counts
 
 
-def test_anonymous_course_page_query_count_is_bounded(client):
-    built = build_course(lesson_seconds=(60,) * 5)
+def test_anonymous_course_page_query_count_is_bounded(client, sponsor_a):
+    built = build_course(sponsor=sponsor_a, lesson_seconds=(60,) * 5)  # sponsored: the sponsor notice reads more
     client.get(built.course.url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(built.course.url).status_code == 200

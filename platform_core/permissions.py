@@ -30,7 +30,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.REP: frozenset({"rep.home", "reps.view_my_doctors", *REGISTERED_REP_CAPABILITIES}),
     Role.MANAGER: frozenset(
-        {"manager.home", "campaigns.view_analytics", "campaigns.manage", "reps.manage_team", "sponsor.view_products"}
+        {
+            "manager.home",
+            "campaigns.view_analytics",
+            "campaigns.manage",
+            "reps.manage_team",
+            "sponsor.view_products",
+            "points.view_tov_report",
+        }
     ),
     Role.EDITOR: frozenset({"editor.home", "academy.edit_content"}),
     Role.MLR_REVIEWER: frozenset({"mlr.home", "mlr.review", "sponsor.view_products"}),
@@ -38,7 +45,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.MODERATOR: frozenset({"moderator.home", "academy.moderate"}),
     Role.VERIFIER: frozenset({"verifier.home", "verification.review"}),
     Role.PLATFORM_ADMIN: frozenset(
-        {"admin.home", "verification.review", "roles.manage", "audit.view", "audit.export", "sponsor.view_products"}
+        {
+            "admin.home",
+            "verification.review",
+            "roles.manage",
+            "audit.view",
+            "audit.export",
+            "sponsor.view_products",
+            "points.manage_mall",
+            "points.view_tov_report",
+            "points.view_all_tov_reports",
+        }
     ),
 }
 

@@ -1,16 +1,15 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from platform_core.web.coming_soon import ComingSoonView
+from points_mall import web
 
 app_name = "points_mall"
 urlpatterns = [
-    path(
-        "",
-        ComingSoonView.as_view(
-            title=_("Points mall"),
-            description=_("Points, the academic catalogue and orders arrive with the points-mall release."),
-        ),
-        name="index",
-    ),
+    path("", web.mall_index, name="index"),
+    path("items/<int:item_id>/", web.item_detail, name="item"),
+    path("points/", web.my_points, name="points"),
+    path("orders/", web.my_orders, name="orders"),
+    path("orders/<int:order_id>/", web.order_detail, name="order"),
+    path("orders/<int:order_id>/cancel", web.order_cancel_view, name="order_cancel"),
+    path("tov/", web.tov_report, name="tov_report"),
+    path("tov/download", web.tov_report_download, name="tov_download"),
 ]

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from platform_core.interactions.contracts import BatchResult, EventRow, RejectedEvent
+from platform_core.interactions.listeners import notify_listeners, register_listener
 from platform_core.interactions.verbs import get_verb, register_verb
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ingest_client_batch",
     "record_event",
     "record_events",
+    "register_listener",
     "register_verb",
 ]
 
@@ -63,7 +65,10 @@ def record_events(*, rows: Iterable[EventRow]) -> tuple[int, int]:
     # Function-local import: the store imports models, which must not load with this package.
     from platform_core.interactions.store import store_events
 
-    return store_events(list(rows))
+    rows = list(rows)
+    result = store_events(rows)
+    notify_listeners(rows)
+    return result
 
 
 def server_event_row(**fields) -> EventRow:

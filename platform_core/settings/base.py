@@ -321,4 +321,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "academy.mlr.tasks.mlr_expired_materials_withdraw_task",
         "schedule": crontab(hour=0, minute=5),  # just after midnight: expiry dates are whole days
     },
+    # Catch-up for earn tasks lost between commit and queueing (idempotent on the event key).
+    "points-earn-sweep": {"task": "points_mall.tasks.points_earn_sweep_task", "schedule": 30 * 60},
 }

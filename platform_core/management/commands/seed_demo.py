@@ -10,9 +10,8 @@ start-up script uses it).
 import time
 
 from django.apps import apps
-from django.utils.module_loading import import_string
-
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 from django_scopes import scopes_disabled
 
 from platform_core.demo.builders import build_demo, demo_exists

@@ -7,6 +7,7 @@ event ids). `--if-empty` skips everything when the demo sponsors exist (the embe
 start-up script uses it).
 """
 
+import logging
 import time
 
 from django.apps import apps
@@ -36,6 +37,11 @@ class Command(BaseCommand):
             raise CommandError("--doctors must be at least 20")
         if options["events"] < 0:
             raise CommandError("--events cannot be negative")
+
+        # Wagtail and its task runner log every page created and published at INFO: hundreds of
+        # lines that would bury the demo's own summary and the login table.
+        for noisy in ("wagtail", "django_tasks"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
 
         def log(message: str) -> None:
             if not quiet:

@@ -250,6 +250,9 @@ SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_SITE_NAME = "Xinglin 杏林"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Workflow e-mails go to the people who act on a step (the sponsor's MLR reviewers), not to every
+# platform superuser: staff are not reviewers of sponsored material.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # A finished workflow publishes the revision its last step signed, not merely the latest one (MLR).

@@ -250,6 +250,9 @@ SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_SITE_NAME = "Xinglin 杏林"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Workflow e-mails go to the people who act on a step (the sponsor's MLR reviewers), not to every
+# platform superuser: staff are not reviewers of sponsored material.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # A finished workflow publishes the revision its last step signed, not merely the latest one (MLR).
@@ -317,10 +320,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 60 * 60,
     },
     "audit-chain-verify": {"task": "platform_core.tasks.audit_chain_verify_task", "schedule": 24 * 60 * 60},
-    # Catch-up for earn tasks lost between commit and queueing (idempotent on the event key).
-    "points-earn-sweep": {"task": "points_mall.tasks.points_earn_sweep_task", "schedule": 30 * 60},
     "mlr-expired-materials-withdraw": {
         "task": "academy.mlr.tasks.mlr_expired_materials_withdraw_task",
         "schedule": crontab(hour=0, minute=5),  # just after midnight: expiry dates are whole days
     },
+    # Catch-up for earn tasks lost between commit and queueing (idempotent on the event key).
+    "points-earn-sweep": {"task": "points_mall.tasks.points_earn_sweep_task", "schedule": 30 * 60},
 }

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from academy.models import (
     AcademyIndexPage,
@@ -17,20 +17,15 @@ from academy.models import (
     QuizPage,
     Speaker,
 )
+from tests.factories.academy import academy_index as factory_academy_index
 from tests.factories.academy import approve_page
 from tests.factories.accounts import MlrReviewerFactory
 from tests.factories.sponsors import TherapeuticAreaFactory
 
 
 def academy_index() -> AcademyIndexPage:
-    existing = AcademyIndexPage.objects.first()
-    if existing:
-        return existing
-    site_root = Site.objects.get(is_default_site=True).root_page
-    index = AcademyIndexPage(title="学术课堂", slug="academy")
-    site_root.add_child(instance=index)
-    index.save_revision().publish()
-    return index
+    """The academy index under the default site (rebuilt if a transactional test flushed Wagtail's tree)."""
+    return factory_academy_index()
 
 
 def publish(parent: Page, page: Page) -> Page:

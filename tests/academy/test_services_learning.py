@@ -17,6 +17,7 @@ from tests.academy.support import build_course, correct_answers
 
 pytestmark = pytest.mark.django_db
 SESSION = "session-0001"
+EVENTS = InteractionEvent.objects.with_scopes_disabled()
 
 
 def play(user, lesson, *, seconds: int, start: datetime.datetime, session: str = SESSION, every: int = 15, rate: float = 1.0):
@@ -38,9 +39,13 @@ def test_continuous_playback_is_credited_and_completes_the_lesson(doctor):
     assert progress.covered_seconds == pytest.approx(120, abs=0.5)
     assert 110 <= progress.watch_seconds <= 120
     # The per-heartbeat values of the interaction events add up to the credited watch time.
-    values = InteractionEvent.objects.with_scopes_disabled().filter(actor=doctor, verb="lesson.heartbeat").values_list("value", flat=True)
+    values = (
+        InteractionEvent.objects.with_scopes_disabled()
+        .filter(actor=doctor, verb="lesson.heartbeat")
+        .values_list("value", flat=True)
+    )
     assert sum(values) == pytest.approx(progress.watch_seconds, abs=0.01)
-    assert InteractionEvent.objects.with_scopes_disabled().filter(actor=doctor, verb="lesson.completed").count() == 1
+    assert EVENTS.filter(actor=doctor, verb="lesson.completed").count() == 1
 
 
 def test_seeking_ahead_and_hidden_tab_add_nothing(doctor):
@@ -48,14 +53,23 @@ def test_seeking_ahead_and_hidden_tab_add_nothing(doctor):
     start = timezone.now()
     heartbeat_record(user=doctor, lesson=lesson, beat=HeartbeatInput(SESSION, 0, 0, True, 1.0, True), now=start)
     seek = heartbeat_record(
-        user=doctor, lesson=lesson, beat=HeartbeatInput(SESSION, 1, 500, True, 1.0, True), now=start + datetime.timedelta(seconds=15)
+        user=doctor,
+        lesson=lesson,
+        beat=HeartbeatInput(SESSION, 1, 500, True, 1.0, True),
+        now=start + datetime.timedelta(seconds=15),
     )
     assert seek.watch_seconds == 0 and seek.ignored
     heartbeat_record(
-        user=doctor, lesson=lesson, beat=HeartbeatInput(SESSION, 2, 500, True, 1.0, False), now=start + datetime.timedelta(seconds=30)
+        user=doctor,
+        lesson=lesson,
+        beat=HeartbeatInput(SESSION, 2, 500, True, 1.0, False),
+        now=start + datetime.timedelta(seconds=30),
     )
     hidden = heartbeat_record(
-        user=doctor, lesson=lesson, beat=HeartbeatInput(SESSION, 3, 515, True, 1.0, False), now=start + datetime.timedelta(seconds=45)
+        user=doctor,
+        lesson=lesson,
+        beat=HeartbeatInput(SESSION, 3, 515, True, 1.0, False),
+        now=start + datetime.timedelta(seconds=45),
     )
     assert hidden.watch_seconds == 0
     assert LessonProgress.objects.get(user=doctor, lesson=lesson).covered_seconds == 0
@@ -68,7 +82,7 @@ def test_duplicate_heartbeat_is_ignored_and_recorded_once(doctor):
     heartbeat_record(user=doctor, lesson=lesson, beat=beat, now=start)
     again = heartbeat_record(user=doctor, lesson=lesson, beat=beat, now=start + datetime.timedelta(seconds=3))
     assert again.ignored == "duplicate"
-    assert InteractionEvent.objects.with_scopes_disabled().filter(actor=doctor, verb="lesson.heartbeat").count() == 1
+    assert EVENTS.filter(actor=doctor, verb="lesson.heartbeat").count() == 1
 
 
 def test_progress_resumes_on_another_device(doctor):
@@ -124,7 +138,7 @@ def test_quiz_pass_after_lessons_completes_course_and_issues_one_certificate(doc
     certificate = Certificate.objects.get(user=doctor, course=built.course)
     assert certificate.code.startswith("XLC-") and str(certificate.platform_credits) == "2.0"
     assert CourseProgress.objects.get(user=doctor, course=built.course).completed_at is not None
-    events = InteractionEvent.objects.with_scopes_disabled().filter(actor=doctor, verb__in=["course.completed", "certificate.issued", "quiz.attempted"])
+    events = EVENTS.filter(actor=doctor, verb__in=["course.completed", "certificate.issued", "quiz.attempted"])
     assert {(event.verb, event.sponsor_id, event.campaign_id) for event in events} == {
         ("course.completed", sponsor_a.pk, campaign.pk),
         ("certificate.issued", sponsor_a.pk, campaign.pk),

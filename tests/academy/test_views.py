@@ -46,7 +46,9 @@ class TestAccess:
         unapproved = build_course(sponsor=sponsor_a, approved=False)
         assert client_for(doctor).get(unapproved.course.url).status_code == 404
         expired = build_course(title="过期课程", sponsor=sponsor_a)
-        CoursePage.objects.filter(pk=expired.course.pk).update(approval_expires_on=timezone.localdate() - datetime.timedelta(days=1))
+        CoursePage.objects.filter(pk=expired.course.pk).update(
+            approval_expires_on=timezone.localdate() - datetime.timedelta(days=1)
+        )
         assert client_for(doctor).get(expired.course.url).status_code == 404
         listing = client_for(doctor).get(reverse("academy:index")).content.decode()
         assert ">过期课程</a>" not in listing and ">高血压规范化诊疗</a>" not in listing

@@ -40,7 +40,8 @@ def test_doctor_watches_lesson_passes_quiz_and_gets_certificate(page, live_serve
     expect(video).to_be_visible()
     # Muted playback may start without a user gesture; 2x is still credited (above 2x would not be).
     page.evaluate(
-        "() => { const v = document.querySelector('video[data-xl-player]'); v.muted = true; v.playbackRate = 2; return v.play(); }"
+        "() => { const v = document.querySelector('video[data-xl-player]');"
+        " v.muted = true; v.playbackRate = 2; return v.play(); }"
     )
     page.wait_for_function("() => document.querySelector('video[data-xl-player]').ended", timeout=40_000)
 

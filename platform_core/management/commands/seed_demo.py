@@ -7,12 +7,12 @@ event ids). `--if-empty` skips everything when the demo sponsors exist (the embe
 start-up script uses it).
 """
 
+import logging
 import time
 
 from django.apps import apps
-from django.utils.module_loading import import_string
-
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 from django_scopes import scopes_disabled
 
 from platform_core.demo.builders import build_demo, demo_exists
@@ -37,6 +37,11 @@ class Command(BaseCommand):
             raise CommandError("--doctors must be at least 20")
         if options["events"] < 0:
             raise CommandError("--events cannot be negative")
+
+        # Wagtail and its task runner log every page created and published at INFO: hundreds of
+        # lines that would bury the demo's own summary and the login table.
+        for noisy in ("wagtail", "django_tasks"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
 
         def log(message: str) -> None:
             if not quiet:

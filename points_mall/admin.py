@@ -36,17 +36,23 @@ from points_mall.services.orders import (
 
 
 class MallAdminMixin:
+    """Access by capability (`points.manage_mall`), the one permission layer; Django's per-model
+    permissions are not granted to roles, so they are not consulted here."""
+
+    def _may_manage(self, request) -> bool:
+        return has_capability(request.user, "points.manage_mall")
+
     def has_module_permission(self, request):
-        return has_capability(request.user, "points.manage_mall") and super().has_module_permission(request)
+        return self._may_manage(request)
 
     def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, "points.manage_mall") and super().has_view_permission(request, obj)
+        return self._may_manage(request)
 
     def has_add_permission(self, request, *args):
-        return has_capability(request.user, "points.manage_mall") and super().has_add_permission(request, *args)
+        return self._may_manage(request)
 
     def has_change_permission(self, request, obj=None):
-        return has_capability(request.user, "points.manage_mall") and super().has_change_permission(request, obj)
+        return self._may_manage(request)
 
     def has_delete_permission(self, request, obj=None):
         return False

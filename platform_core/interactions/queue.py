@@ -116,7 +116,10 @@ def _ensure_group(client: redis.Redis) -> None:
 def queue_drain(*, max_seconds: float = 20.0, count: int = READ_COUNT, claim_idle_ms: int = CLAIM_IDLE_MS) -> int:
     """Store queued rows until the stream is empty or max_seconds passed. Returns rows stored now.
 
-    Safe to run in several processes at once: the consumer group hands each entry to one of them."""
+    Safe to run in several processes at once: the consumer group hands each entry to one of them.
+    Never inside a transaction: entries are acknowledged only after the rows are committed."""
+    if connection.in_atomic_block:
+        raise RuntimeError("queue_drain must not run inside a transaction: it acknowledges after the commit")
     client = _client()
     client.delete(TRIGGER_KEY)  # before reading: an entry added from now on requests a new drain
     _ensure_group(client)

@@ -20,9 +20,10 @@ from tests.academy.support import build_course, correct_answers
 from tests.academy.test_services_learning import play
 from tests.points_mall.conftest import make_campaign, make_policy, make_rule
 
-# serialized_rollback: the flush after each transactional test empties the Wagtail tree and default
-# Site that migrations made; this restores them before each test.
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional (the worker reads what the test committed). The flush after each such test empties
+# Wagtail's tree and default Site; the academy builder rebuilds them (serialized_rollback would
+# reload content types that other transactional tests left behind, and fail).
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 30
 
 

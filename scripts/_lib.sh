@@ -61,6 +61,9 @@ ensure_uv() {
         rm -rf "$boot"
         "$py" -m venv "$boot" || die "could not create a venv with $py (Debian: apt-get install python3-venv)"
         "$boot/bin/python" -m pip install -q --disable-pip-version-check "uv==${XL_UV_VERSION}"
+        # pip only bootstraps uv; drop it so the checkout holds no third-party web assets (pip's
+        # vendored libraries reference CDNs) and nothing but uv runs from here.
+        "$boot/bin/python" -m pip uninstall -q -y pip >/dev/null
         UV="$boot/bin/uv"
     fi
     export UV

@@ -363,7 +363,7 @@ def _questions(rows) -> list[dict]:
 
 def _learning_history(log) -> None:
     """The demo doctor finished the diabetes course (certificate) and is half-way through the hypertension one."""
-    doctor = User.objects.filter(email=f"doctor@{_demo_domain()}").first()
+    doctor = User.objects.filter(email=f"doctor@{DEMO_EMAIL_DOMAIN}").first()
     if doctor is None:
         return
     finished = CoursePage.objects.filter(slug="t2dm-comprehensive").first()
@@ -388,10 +388,6 @@ def _watch(user, lesson, *, session: str, start) -> None:
     for seq, wall in enumerate(range(0, lesson.duration_seconds + 15, 15)):
         beat = HeartbeatInput(session, seq, float(min(wall, lesson.duration_seconds)), True, 1.0, True)
         heartbeat_record(user=user, lesson=lesson, beat=beat, now=start + datetime.timedelta(seconds=wall))
-
-
-def _demo_domain() -> str:
-    return DEMO_EMAIL_DOMAIN
 
 
 class _LogWriter:
